@@ -1,0 +1,51 @@
+// qsa: the QSA command line. Thin: parses options and calls qsa::encoder / qsa::cmodel.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "commands.h"
+#include "qsa/cmodel/error.h"
+
+namespace qsa::tools {
+
+void WriteTextFile(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(fmt::format("{}: cannot write ({})", path, std::strerror(errno)));
+    out << text;
+    out.close();
+    if (!out) throw Error(fmt::format("{}: write failed ({})", path, std::strerror(errno)));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    throw Error(fmt::format("{}: cannot rename into place ({})", path, why));
+  }
+}
+
+}  // namespace qsa::tools
+
+int main(int argc, char** argv) {
+  CLI::App app{"qsa: quality-scalable DNN accelerator tools (encoder, reference model)"};
+  app.require_subcommand(1);
+  qsa::tools::AddEncodeCommand(app);
+  qsa::tools::AddInspectCommand(app);
+  qsa::tools::AddInferCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const qsa::Error& e) {
+    fmt::print(stderr, "qsa: error: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "qsa: internal error: {}\n", e.what());
+    return 2;
+  }
+  return 0;
+}
