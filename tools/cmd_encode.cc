@@ -94,7 +94,6 @@ void RunEncode(EncodeArgs& a) {
   opt.orient = ParseOrient(a.orient, "--orient");
   opt.mode = ParseMode(a.mode, "--mode");
   for (const std::string& spec : a.layer_overrides) ApplyLayerOverride(spec, opt);
-  opt.Validate();
   const cmodel::EnergyTable energy =
       cmodel::EnergyPreset(a.energy.empty() ? cmodel::DefaultEnergyPreset() : a.energy);
 
@@ -104,6 +103,7 @@ void RunEncode(EncodeArgs& a) {
     throw ConfigError(fmt::format("--layer: layer {} does not exist ({} has {} layers)",
                                   opt.per_layer.size() - 1, a.model, fm.layers.size()));
   }
+  opt.Validate();
   const cmodel::Dataset calib = cmodel::LoadDataset(a.calib).Head(opt.calib_images);
   std::vector<encoder::LayerEncodeReport> reports;
   const cmodel::Model model = encoder::Encode(fm, opt, calib, &reports);

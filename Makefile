@@ -1,0 +1,65 @@
+# QSA front door. `make demo` and `make test` set up a fresh Debian 12 machine themselves.
+.PHONY: help setup data build demo test test-asan bench results models format lint clean
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+QSA := $(BUILD)/bin/qsa
+# Warnings are errors in CI (CI=true), plain warnings elsewhere.
+WERROR := $(if $(filter true,$(CI)),ON,OFF)
+
+help:
+	@echo "make demo      encode LeNet-5, run the MNIST test split on the reference model"
+	@echo "make test      build and run every test (unit, e2e, then unit under ASan+UBSan)"
+	@echo "make bench     benchmarks and docs/results.md"
+	@echo "make models    retrain the shipped ONNX models (python3-torch)"
+	@echo "make format    clang-format the C++ sources;  make clean"
+
+setup:
+	@scripts/setup.sh
+
+data: setup
+	@scripts/fetch_data.sh
+
+build: setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DQSA_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build data
+	@echo "== fp32 baseline"
+	@$(QSA) infer --fp32 models/lenet5.onnx --data mnist:test --threads $(JOBS)
+	@echo "== encode (3-bit codes, phi = 4, vectors of 16, optimal mode)"
+	@$(QSA) encode models/lenet5.onnx -o $(BUILD)/lenet5.qsa
+	@echo "== bit-exact reference model on the MNIST test split"
+	@$(QSA) infer $(BUILD)/lenet5.qsa --data mnist:test --threads $(JOBS)
+
+test: build data
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory test-asan
+
+# The unit suite again under AddressSanitizer and UBSan (debug build, separate tree).
+test-asan: setup
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DQSA_SANITIZE=ON -DQSA_WERROR=$(WERROR) \
+	  -DQSA_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target cmodel_tests encoder_tests qsa
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|e2e' -E install
+
+bench: build data
+	@/usr/bin/python3 bench/run_bench.py --build $(BUILD)
+
+results: bench
+
+models:
+	@scripts/setup.sh --train
+	@scripts/fetch_data.sh
+	@/usr/bin/python3 models/train.py lenet5
+	@/usr/bin/python3 models/train.py convnet
+
+format:
+	@clang-format -i $$(git ls-files '*.cc' '*.h')
+
+lint:
+	@clang-format --dry-run --Werror $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
