@@ -56,8 +56,10 @@ encoder::OrientChoice ParseOrient(const std::string& s, const std::string& what)
 
 encoder::Mode ParseMode(const std::string& s, const std::string& what) {
   if (s == "paper") return encoder::Mode::kPaper;
+  if (s == "paper-nearest") return encoder::Mode::kPaperNearest;
   if (s == "optimal") return encoder::Mode::kOptimal;
-  throw ConfigError(fmt::format("{}: mode '{}' is not paper or optimal", what, s));
+  throw ConfigError(
+      fmt::format("{}: mode '{}' is not paper, paper-nearest or optimal", what, s));
 }
 
 // "--layer I:key=value,key=value" -> per-layer override of layer I.
@@ -141,7 +143,7 @@ void AddEncodeCommand(CLI::App& app) {
       ->capture_default_str()->each([args](const std::string&) { args->phi_given = true; });
   cmd->add_option("--vector", args->options.vector_len, "Vector length N (1..64)")->capture_default_str();
   cmd->add_option("--orient", args->orient, "Vector orientation: channel, filter or auto")->capture_default_str();
-  cmd->add_option("--mode", args->mode, "Quantizer: paper (eq. 9-10) or optimal (min L2)")->capture_default_str();
+  cmd->add_option("--mode", args->mode, "Quantizer: paper (eq. 9-10), paper-nearest (eq. 9 alpha, nearest level) or optimal (min L2)")->capture_default_str();
   cmd->add_option("--k", args->options.k, "Quality knob k: NAF digits of alpha kept (0 = exact)")->capture_default_str();
   cmd->add_option("--calib", args->calib, "Calibration data set (mnist:train, fashion:train, ...)")->capture_default_str();
   cmd->add_option("--calib-images", args->options.calib_images, "Calibration images")->capture_default_str();

@@ -179,6 +179,9 @@ cmodel::Model Encode(const cmodel::FloatModel& model, const EncodeOptions& optio
         for (float x : w) rep.weight_energy += double{x} * x;
         Candidate best = Deploy(w, paper[v].alpha, &paper[v].beta, d.alpha_exp, d.k, d.phi);
         rep.l2_error_paper += best.err;
+        if (*o.mode == Mode::kPaperNearest) {
+          best = Deploy(w, paper[v].alpha, nullptr, d.alpha_exp, d.k, d.phi);
+        }
         if (*o.mode == Mode::kOptimal) {
           // Re-assign both candidates for their quantized α; keep the better (spec §6).
           for (const VectorCode* cand : {&paper[v], &optimal[v]}) {

@@ -161,5 +161,22 @@ TEST(Encode, RejectsMismatchedCalibrationImages) {
   EXPECT_THROW(Encode(SmallNet(1), EncodeOptions{}, d), ConfigError);
 }
 
+TEST(Encode, PaperNearestUsesEq9AlphaAndIsNeverWorseThanPaper) {
+  for (unsigned seed = 1; seed <= 5; ++seed) {
+    const FloatModel fm = SmallNet(seed);
+    EncodeOptions paper_opts;
+    paper_opts.mode = Mode::kPaper;
+    EncodeOptions near_opts;
+    near_opts.mode = Mode::kPaperNearest;
+    std::vector<LayerEncodeReport> paper, near;
+    const cmodel::Model pm = Encode(fm, paper_opts, Images(seed, 8), &paper);
+    const cmodel::Model nm = Encode(fm, near_opts, Images(seed, 8), &near);
+    for (size_t l = 0; l < fm.layers.size(); ++l) {
+      EXPECT_EQ(pm.layers[l].alphas, nm.layers[l].alphas) << "same eq. 9 alpha";
+      EXPECT_LE(near[l].l2_error, paper[l].l2_error + 1e-12);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qsa::encoder

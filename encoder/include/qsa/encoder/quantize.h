@@ -6,7 +6,10 @@
 
 namespace qsa::encoder {
 
-enum class Mode { kPaper, kOptimal };
+/// kPaper: eq. 9 and eq. 10 as printed (corrected). kPaperNearest: eq. 9's α with each weight
+/// at its nearest level, an ablation that isolates eq. 10's σ-based thresholds. kOptimal:
+/// minimum L2 error.
+enum class Mode { kPaper, kPaperNearest, kOptimal };
 
 /// β per weight and the real scalar α of one vector.
 struct VectorCode {
