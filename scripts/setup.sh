@@ -13,6 +13,7 @@ packages=(
   dataset-fashion-mnist
   nodejs npm
   clang-format
+  verilator iverilog yosys
 )
 if [[ "${1:-}" == "--train" ]]; then
   packages+=(python3-torch python3-onnx)

@@ -1,0 +1,16 @@
+# The HDL test list: one qsa_tb per self-checking testbench (each runs under Icarus and
+# Verilator) and one qsa_lint per synthesizable top. Functions are in CMakeLists.txt here.
+
+# Register map: the committed generated files must match rtl/regs/qsa_regs.json.
+add_test(NAME lint.regs_generated_current
+         COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/scripts/gen_regs.py --check)
+set_tests_properties(lint.regs_generated_current PROPERTIES LABELS lint)
+
+qsa_tb(qsa_axil_csr_tb SOURCES ${RTL}/qsa_regs_pkg.sv ${RTL}/qsa_axil_csr.sv ${TB}/qsa_axil_csr_tb.sv)
+qsa_lint(qsa_axil_csr SOURCES ${RTL}/qsa_regs_pkg.sv ${RTL}/qsa_axil_csr.sv)
+
+qsa_tb(qsa_mem_tb SOURCES ${RTL}/qsa_mem.sv ${TB}/qsa_mem_tb.sv)
+qsa_lint(qsa_mem SOURCES ${RTL}/qsa_mem.sv)
+
+qsa_tb(qsa_dma_tb SOURCES ${RTL}/qsa_dma.sv ${TB}/qsa_axi_mem_model.sv ${TB}/qsa_dma_tb.sv)
+qsa_lint(qsa_dma SOURCES ${RTL}/qsa_dma.sv)
