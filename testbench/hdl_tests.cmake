@@ -14,3 +14,20 @@ qsa_lint(qsa_mem SOURCES ${RTL}/qsa_mem.sv)
 
 qsa_tb(qsa_dma_tb SOURCES ${RTL}/qsa_dma.sv ${TB}/qsa_axi_mem_model.sv ${TB}/qsa_dma_tb.sv)
 qsa_lint(qsa_dma SOURCES ${RTL}/qsa_dma.sv)
+
+qsa_tb(qsa_pkg_tb SOURCES ${RTL}/qsa_pkg.sv ${TB}/qsa_pkg_tb.sv)
+
+qsa_tb(qsa_decoder_tb SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_decoder.sv ${TB}/qsa_decoder_tb.sv)
+qsa_lint(qsa_decoder SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_decoder.sv)
+
+qsa_tb(qsa_naf_recoder_tb SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_naf_recoder.sv ${TB}/qsa_naf_recoder_tb.sv)
+qsa_lint(qsa_naf_recoder SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_naf_recoder.sv)
+
+# The multiplier against the C++ reference model: exhaustive over 8-bit x, and a fixed sample
+# of 17-bit x (the vector-sum width), every alpha and every k.
+set(QS_SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_qs_mult.sv ${TB}/qsa_qs_mult_tb.sv)
+qsa_tb(qsa_qs_mult_tb RUN x8 SOURCES ${QS_SOURCES} PLUSARGS +vectors=${VEC}/qs_mult_x8.hex
+       FIXTURES qs_mult_vectors)
+qsa_tb(qsa_qs_mult_tb RUN x17 SOURCES ${QS_SOURCES} PLUSARGS +vectors=${VEC}/qs_mult_x17.hex
+       FIXTURES qs_mult_vectors)
+qsa_lint(qsa_qs_mult SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_qs_mult.sv)

@@ -1,0 +1,251 @@
+// QSA package: the format constants and the named arithmetic steps of docs/spec.md.
+//
+// Every function here is the RTL twin of the C++ function of qsa/cmodel/arith.h named in its
+// comment and must stay bit-exact with it (testbench/qsa_pkg_tb.sv, qsa_naf_recoder_tb.sv and
+// qsa_qs_mult_tb.sv check that). Subset rules (docs: /work/shared/STYLE.md): no structs, no
+// `return`, no `import qsa_pkg::*`; callers write `qsa_pkg::name`. Multi-field results are
+// returned as flat vectors whose fields are named by the localparams next to the function.
+package qsa_pkg;
+
+  // ---------------------------------------------------------------------------------------
+  // Format constants
+  // ---------------------------------------------------------------------------------------
+
+  // Only constants some function uses live here: `verilator -Wall` flags an unused package
+  // localparam in every block's lint run (UNUSEDPARAM). The limits not needed by the RTL yet
+  // (kAlphaMax, kMaxVector, kMaxFanIn) are in qsa/cmodel/arith.h.
+
+  // Spec §2: the α mantissa (kAlphaBits).
+  localparam int AlphaBits = 8;
+
+  // Spec §3: NAF digit positions of an α mantissa (kNafDigits) and the quality knob k.
+  localparam int NafDigits    = AlphaBits + 1;
+  localparam int MaxK         = 5;  // kMaxK: an α's NAF has at most 5 nonzero digits
+  localparam int KWidth       = 3;  // k field (0 = exact; 6 and 7 behave as 0 for 8-bit α)
+  localparam int PpCountWidth = $clog2(MaxK + 1);  // partial products of one α multiply
+
+  // The NAF functions below take operands of up to NafMaxWidth bits (zero-extend narrower
+  // ones): NafMaxDigits digit positions, at most 9 of them nonzero.
+  localparam int NafMaxWidth    = 16;
+  localparam int NafMaxDigits   = NafMaxWidth + 1;
+  localparam int NafCountWidth  = 4;                 // holds a nonzero-digit count 0 .. 9
+  localparam int NafValueWidth  = NafMaxDigits + 1;  // signed value of any digit masks
+  // naf_digits / naf_topk return {neg mask, pos mask}: pos at [NafPosLsb +: NafMaxDigits],
+  // neg at [NafNegLsb +: NafMaxDigits].
+  localparam int NafMasksWidth  = 2 * NafMaxDigits;
+  localparam int NafPosLsb      = 0;
+  localparam int NafNegLsb      = NafMaxDigits;
+
+  // Spec §1: weight codes. A 2-bit code uses the low 2 bits of a CodeWidth-bit field.
+  localparam int CodeWidth  = 3;
+  localparam int ShiftWidth = 2;  // β = ±(1 << shift), shift in 0..2
+  // decode_code returns {reserved, zero, neg, shift}: fields at these positions.
+  localparam int DecWidth    = 5;
+  localparam int DecShiftLsb = 0;
+  localparam int DecNeg      = 2;
+  localparam int DecZero     = 3;
+  localparam int DecReserved = 4;
+  // decode_code_beta's value for a reserved code (kReservedCode).
+  localparam int DECODE_RESERVED = 32'h0000_7fff;
+
+  // Spec §4: activations, accumulator, requantize shift.
+  localparam int ActWidth      = 8;
+  localparam int AccWidth      = 32;
+  localparam int ReqShiftWidth = 5;  // shift in 0..31
+
+  // ---------------------------------------------------------------------------------------
+  // Weight codes (spec §1)
+  // ---------------------------------------------------------------------------------------
+
+  // [decode_code], hardware form of DecodeCode(code, bits): the operation a code asks for.
+  // bits3 = 1: 3-bit code 000..110 -> 0, +1, +2, +4, -1, -2, -4; 111 reserved.
+  // bits3 = 0: 2-bit code (low two bits) 00..10 -> 0, +1, -1; 11 reserved.
+  // A reserved code returns reserved = 1 and zero = 1, so it never acts as a value.
+  function automatic logic [DecWidth-1:0] decode_code(input logic [CodeWidth-1:0] code,
+                                                      input logic                 bits3);
+    logic                  reserved;
+    logic                  zero;
+    logic                  neg;
+    logic [ShiftWidth-1:0] shift;
+    reserved = 1'b0;
+    zero     = 1'b0;
+    neg      = 1'b0;
+    shift    = 2'd0;
+    if (bits3) begin
+      case (code)
+        3'b000:  zero = 1'b1;
+        3'b001:  shift = 2'd0;
+        3'b010:  shift = 2'd1;
+        3'b011:  shift = 2'd2;
+        3'b100:  neg = 1'b1;
+        3'b101:  begin neg = 1'b1; shift = 2'd1; end
+        3'b110:  begin neg = 1'b1; shift = 2'd2; end
+        default: begin reserved = 1'b1; zero = 1'b1; end  // 3'b111
+      endcase
+    end else begin
+      case (code[1:0])
+        2'b00:   zero = 1'b1;
+        2'b01:   shift = 2'd0;
+        2'b10:   neg = 1'b1;
+        default: begin reserved = 1'b1; zero = 1'b1; end  // 2'b11
+      endcase
+    end
+    decode_code = {reserved, zero, neg, shift};
+  endfunction
+
+  // DecodeCode(code, bits) exactly: β as an integer, DECODE_RESERVED for a reserved code.
+  // For testbenches and co-simulation; the datapath uses decode_code's fields.
+  function automatic int decode_code_beta(input logic [CodeWidth-1:0] code,
+                                          input logic                 bits3);
+    logic [DecWidth-1:0] dec;
+    int                  mag;
+    dec = decode_code(code, bits3);
+    mag = 32'sd1 <<< dec[DecShiftLsb +: ShiftWidth];
+    if (dec[DecReserved]) begin
+      decode_code_beta = DECODE_RESERVED;
+    end else if (dec[DecZero]) begin
+      decode_code_beta = 32'sd0;
+    end else if (dec[DecNeg]) begin
+      decode_code_beta = -mag;
+    end else begin
+      decode_code_beta = mag;
+    end
+  endfunction
+
+  // ---------------------------------------------------------------------------------------
+  // NAF recoding and the quality knob (spec §3)
+  // ---------------------------------------------------------------------------------------
+
+  // [naf_digits], twin of NafDigits(m) for an unsigned m: the non-adjacent form as two masks,
+  // {neg, pos}; digit i is +1 if pos[i], -1 if neg[i], else 0. m = pos - neg, pos & neg = 0
+  // and no two adjacent digits are nonzero. The NAF is unique, so this closed form
+  // (Reitwiesner: with h = 3m, pos = (h & ~m) >> 1, neg = (~h & m) >> 1) gives exactly the
+  // digits of the C++ digit-serial loop, with one adder instead of a carry loop.
+  function automatic logic [NafMasksWidth-1:0] naf_digits(input logic [NafMaxWidth-1:0] m);
+    logic [NafMaxDigits:0]   m_ext;  // m, zero-extended to the width of 3m
+    logic [NafMaxDigits:0]   m3;     // 3m
+    logic [NafMaxDigits-1:0] pos;
+    logic [NafMaxDigits-1:0] neg;
+    m_ext = {2'b00, m};
+    m3    = m_ext + {1'b0, m, 1'b0};
+    pos   = NafMaxDigits'((m3 & ~m_ext) >> 1);
+    neg   = NafMaxDigits'((~m3 & m_ext) >> 1);
+    naf_digits = {neg, pos};
+  endfunction
+
+  // Keep mask of top-k selection: of the nonzero digit positions nz, the k most significant
+  // ones; k = 0 keeps all (as does any k >= the number of nonzero digits).
+  function automatic logic [NafMaxDigits-1:0] naf_topk_keep(input logic [NafMaxDigits-1:0] nz,
+                                                             input logic [KWidth-1:0]       k);
+    logic [NafMaxDigits-1:0]  keep;
+    logic [NafCountWidth-1:0] above;  // nonzero digits above the current position
+    keep  = '0;
+    above = '0;
+    for (int i = NafMaxDigits - 1; i >= 0; i--) begin
+      if (nz[i]) begin
+        keep[i] = (k == 3'd0) || (above < NafCountWidth'(k));
+        above   = above + 4'd1;
+      end
+    end
+    naf_topk_keep = keep;
+  endfunction
+
+  // [naf_topk], twin of NafTopK(m, k) in mask form: the digits {neg, pos} that Q_k keeps, given
+  // the NAF masks of m (from naf_digits). Q_k(m) = naf_value(naf_topk(naf_digits(m), k)).
+  function automatic logic [NafMasksWidth-1:0] naf_topk(input logic [NafMasksWidth-1:0] digits,
+                                                        input logic [KWidth-1:0]        k);
+    logic [NafMaxDigits-1:0] pos;
+    logic [NafMaxDigits-1:0] neg;
+    logic [NafMaxDigits-1:0] keep;
+    pos      = digits[NafPosLsb +: NafMaxDigits];
+    neg      = digits[NafNegLsb +: NafMaxDigits];
+    keep     = naf_topk_keep(pos | neg, k);
+    naf_topk = {neg & keep, pos & keep};
+  endfunction
+
+  // Signed value pos - neg of digit masks {neg, pos}.
+  function automatic logic signed [NafValueWidth-1:0] naf_value(
+      input logic [NafMasksWidth-1:0] digits);
+    naf_value = NafValueWidth'(digits[NafPosLsb +: NafMaxDigits]) -
+                NafValueWidth'(digits[NafNegLsb +: NafMaxDigits]);
+  endfunction
+
+  // Number of nonzero digits of masks {neg, pos}. Applied to naf_topk's result it is the twin
+  // of NafKeptDigits(m, k): the partial products of one Q_k multiply.
+  function automatic logic [NafCountWidth-1:0] naf_count(input logic [NafMasksWidth-1:0] digits);
+    logic [NafMaxDigits-1:0]  nz;
+    logic [NafCountWidth-1:0] count;
+    nz    = digits[NafPosLsb +: NafMaxDigits] | digits[NafNegLsb +: NafMaxDigits];
+    count = '0;
+    for (int i = 0; i < NafMaxDigits; i++) begin
+      count = count + NafCountWidth'(nz[i]);
+    end
+    naf_count = count;
+  endfunction
+
+  // Q_k of an α mantissa in mask form, narrowed to its NafDigits positions: the digits
+  // {neg, pos} (NafDigits bits each) of naf_topk(naf_digits(alpha), k).
+  function automatic logic [2*NafDigits-1:0] naf_alpha_topk(input logic [AlphaBits-1:0] alpha,
+                                                            input logic [KWidth-1:0]    k);
+    logic [NafMasksWidth-1:0] kept;
+    logic                     unused_high;  // digits above an α's NafDigits are always 0
+    kept        = naf_topk(naf_digits(NafMaxWidth'(alpha)), k);
+    unused_high = ^{kept[NafNegLsb + NafDigits +: NafMaxDigits - NafDigits],
+                    kept[NafPosLsb + NafDigits +: NafMaxDigits - NafDigits]};
+    naf_alpha_topk = {kept[NafNegLsb +: NafDigits], kept[NafPosLsb +: NafDigits]};
+  endfunction
+
+  // Nonzero digits of α masks {neg, pos} (at most MaxK); on naf_alpha_topk's result the twin of
+  // NafKeptDigits(alpha, k).
+  function automatic logic [PpCountWidth-1:0] naf_alpha_count(
+      input logic [2*NafDigits-1:0] digits);
+    logic [NafDigits-1:0]    nz;
+    logic [PpCountWidth-1:0] count;
+    nz    = digits[0 +: NafDigits] | digits[NafDigits +: NafDigits];
+    count = '0;
+    for (int i = 0; i < NafDigits; i++) begin
+      count = count + PpCountWidth'(nz[i]);
+    end
+    naf_alpha_count = count;
+  endfunction
+
+  // ---------------------------------------------------------------------------------------
+  // Requantization and activation (spec §4)
+  // ---------------------------------------------------------------------------------------
+
+  // [sat8], twin of Saturate8(x): clamp to [-128, 127].
+  function automatic logic signed [ActWidth-1:0] sat8(input logic signed [63:0] x);
+    if (x > 64'sd127) begin
+      sat8 = 8'sd127;
+    end else if (x < -64'sd128) begin
+      sat8 = -8'sd128;
+    end else begin
+      sat8 = x[ActWidth-1:0];
+    end
+  endfunction
+
+  // [requantize], twin of Requantize(acc, shift): arithmetic right shift by shift (0..31)
+  // rounding half up (add 2^(shift-1) when shift > 0, in 64 bits), then saturate to int8.
+  function automatic logic signed [ActWidth-1:0] requantize(
+      input logic signed [AccWidth-1:0]      acc,
+      input logic        [ReqShiftWidth-1:0] shift);
+    logic signed [63:0] wide;
+    logic signed [63:0] half;
+    logic signed [63:0] rounded;
+    wide = {{(64 - AccWidth){acc[AccWidth-1]}}, acc};
+    half = '0;
+    if (shift == 5'd0) begin
+      rounded = wide;
+    end else begin
+      half    = 64'sd1 <<< (shift - 5'd1);
+      rounded = (wide + half) >>> shift;
+    end
+    requantize = sat8(rounded);
+  endfunction
+
+  // [relu], twin of Relu(q): max(q, 0) on an int8 value.
+  function automatic logic signed [ActWidth-1:0] relu(input logic signed [ActWidth-1:0] q);
+    relu = q[ActWidth-1] ? 8'sd0 : q;
+  endfunction
+
+endpackage
