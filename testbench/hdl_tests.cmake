@@ -31,3 +31,6 @@ qsa_tb(qsa_qs_mult_tb RUN x8 SOURCES ${QS_SOURCES} PLUSARGS +vectors=${VEC}/qs_m
 qsa_tb(qsa_qs_mult_tb RUN x17 SOURCES ${QS_SOURCES} PLUSARGS +vectors=${VEC}/qs_mult_x17.hex
        FIXTURES qs_mult_vectors)
 qsa_lint(qsa_qs_mult SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_qs_mult.sv)
+
+qsa_tb(qsa_zero_skip_tb SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_zero_skip.sv ${TB}/qsa_zero_skip_tb.sv)
+qsa_lint(qsa_zero_skip SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_zero_skip.sv)

@@ -1,0 +1,162 @@
+// Zero-skip compaction of one PE (docs/architecture.md, "Accelerator RTL").
+//
+// All PEs share one vector window; each PE picks the activations of its nonzero-code weights
+// from it. This block turns one filter's code vector into groups of up to Lanes indices of
+// nonzero codes, so a zero code costs no lane slot and a vector costs ceil(nnz / Lanes)
+// cycles.
+//
+// Protocol
+// - start_i (one-cycle pulse) loads a vector: codes_i (code j at [3*j +: 3]), len_i (1..MaxVec;
+//   codes at index >= len_i are ignored) and bits3_i (1: 3-bit codes, 0: 2-bit codes in the low
+//   two bits). Each code is classified with qsa_pkg::decode_code; a reserved code (111, 11)
+//   among the first len_i codes sets reserved_o and counts as zero, so it is never emitted.
+// - From the next cycle on, nnz_o (number of nonzero codes) and reserved_o hold until the next
+//   start_i. If nnz = 0, nothing is emitted: busy_o stays low and empty_o pulses for one cycle.
+// - Otherwise busy_o and valid_o are high while groups remain. Each group holds the next
+//   up-to-Lanes nonzero indices in ascending order: lane i carries idx_o[i*IdxWidth +: IdxWidth]
+//   when lane_en_o[i]; enabled lanes are packed from lane 0, disabled lanes show index 0.
+//   last_o marks the vector's last group. A group is consumed in a cycle with valid_o and
+//   ready_i high (one group per cycle at full rate); valid_o, idx_o, lane_en_o and last_o do
+//   not depend on ready_i in the same cycle.
+// - start_i has priority: asserted while busy it drops what is left of the current vector and
+//   loads the new one (asserting it together with ready_i on the last group gives back-to-back
+//   vectors without an idle cycle).
+//
+// Structure: a mask of the nonzero codes not yet emitted. Each cycle a prefix count over the
+// mask picks its lowest Lanes set bits (bit j goes to lane rank(j) when rank(j) < Lanes); an
+// accepted group clears them from the mask.
+module qsa_zero_skip #(
+  parameter int MaxVec = 64,  // codes per vector
+  parameter int Lanes = 8,
+  localparam int CodeW = qsa_pkg::CodeWidth,
+  localparam int IdxWidth = $clog2(MaxVec),      // 6: index of a code within the vector
+  localparam int LenWidth = $clog2(MaxVec + 1)   // 7: a length or count 0..MaxVec
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+  input  logic                      start_i,     // pulse: load a new vector
+  input  logic [MaxVec*CodeW-1:0]   codes_i,     // code j at [3*j +: 3]
+  input  logic [LenWidth-1:0]       len_i,       // vector length 1..MaxVec
+  input  logic                      bits3_i,     // 1: 3-bit codes, 0: 2-bit codes
+  input  logic                      ready_i,     // downstream accepts this cycle's group
+  output logic                      valid_o,     // a group is presented
+  output logic [Lanes*IdxWidth-1:0] idx_o,       // per lane: index of its code in the vector
+  output logic [Lanes-1:0]          lane_en_o,   // per lane: carries a nonzero code
+  output logic                      last_o,      // this is the vector's last group
+  output logic                      busy_o,      // groups remain
+  output logic                      empty_o,     // pulse: the loaded vector had no nonzero code
+  output logic [LenWidth-1:0]       nnz_o,       // nonzero codes of the loaded vector
+  output logic                      reserved_o   // a reserved code was among the first len codes
+);
+
+  localparam int DecW = qsa_pkg::DecWidth;
+
+  // ---------------------------------------------------------------------------------------
+  // Classification of the incoming vector (used in the start_i cycle)
+  // ---------------------------------------------------------------------------------------
+  logic [MaxVec-1:0] nz_in;   // nonzero (and not reserved) within len
+  logic [MaxVec-1:0] rsv_in;  // reserved within len
+
+  for (genvar j = 0; j < MaxVec; j++) begin : g_code
+    logic [DecW-1:0] dec;     // only the zero and reserved fields matter here
+    logic            in_len;  // j < len_i
+    logic            unused_dec;
+
+    assign dec        = qsa_pkg::decode_code(codes_i[j*CodeW +: CodeW], bits3_i);
+    assign in_len     = (LenWidth'(j) < len_i);
+    // decode_code sets zero for a reserved code too, so a reserved code is never nonzero.
+    assign nz_in[j]   = in_len & ~dec[qsa_pkg::DecZero];
+    assign rsv_in[j]  = in_len & dec[qsa_pkg::DecReserved];
+    // neg and shift are the decoder's business (qsa_decoder).
+    assign unused_dec = ^dec;
+  end
+
+  logic [LenWidth-1:0] nnz_in;
+
+  always_comb begin
+    nnz_in = '0;
+    for (int j = 0; j < MaxVec; j++) begin
+      nnz_in = nnz_in + LenWidth'(nz_in[j]);
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // State
+  // ---------------------------------------------------------------------------------------
+  logic [MaxVec-1:0]   mask_d, mask_q;    // nonzero codes not yet emitted
+  logic [LenWidth-1:0] nnz_d, nnz_q;
+  logic                rsv_d, rsv_q;
+  logic                empty_d, empty_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Group selection: the lowest Lanes set bits of mask_q
+  // ---------------------------------------------------------------------------------------
+  logic [MaxVec-1:0]         sel;       // bits of mask_q in this cycle's group
+  logic [Lanes*IdxWidth-1:0] idx;
+  logic [Lanes-1:0]          lane_en;
+  logic [LenWidth-1:0]       rank;      // set bits of mask_q below index j
+
+  always_comb begin
+    sel     = '0;
+    idx     = '0;
+    lane_en = '0;
+    rank    = '0;
+    for (int j = 0; j < MaxVec; j++) begin
+      if (mask_q[j] && (rank < LenWidth'(Lanes))) begin
+        sel[j] = 1'b1;
+        for (int l = 0; l < Lanes; l++) begin
+          if (rank == LenWidth'(l)) begin
+            idx[l*IdxWidth +: IdxWidth] = IdxWidth'(j);
+            lane_en[l]                  = 1'b1;
+          end
+        end
+        rank = rank + LenWidth'(1);
+      end
+    end
+  end
+
+  logic [MaxVec-1:0] mask_rest;  // what remains after this cycle's group
+  logic              valid;
+
+  assign mask_rest = mask_q & ~sel;
+  assign valid     = |mask_q;
+
+  always_comb begin
+    mask_d  = mask_q;
+    nnz_d   = nnz_q;
+    rsv_d   = rsv_q;
+    empty_d = 1'b0;
+    if (start_i) begin
+      mask_d  = nz_in;
+      nnz_d   = nnz_in;
+      rsv_d   = |rsv_in;
+      empty_d = (nnz_in == '0);
+    end else if (valid && ready_i) begin
+      mask_d = mask_rest;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mask_q  <= '0;
+      nnz_q   <= '0;
+      rsv_q   <= 1'b0;
+      empty_q <= 1'b0;
+    end else begin
+      mask_q  <= mask_d;
+      nnz_q   <= nnz_d;
+      rsv_q   <= rsv_d;
+      empty_q <= empty_d;
+    end
+  end
+
+  assign valid_o    = valid;
+  assign busy_o     = valid;
+  assign idx_o      = idx;
+  assign lane_en_o  = lane_en;
+  assign last_o     = valid & ~(|mask_rest);
+  assign empty_o    = empty_q;
+  assign nnz_o      = nnz_q;
+  assign reserved_o = rsv_q;
+
+endmodule
