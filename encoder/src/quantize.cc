@@ -148,7 +148,10 @@ VectorCode QuantizeOptimal(std::span<const float> w, int phi) {
     cur.beta = NearestLevels(w, cur.alpha, phi);   // nearest level for that α
     const double err = SquaredError(w, cur.beta, cur.alpha);
     if (!(err < best_err * (1.0 - 1e-12))) {
-      if (err < best_err) best = cur, best_err = err;
+      if (err < best_err) {
+        best = cur;
+        best_err = err;
+      }
       break;
     }
     best = cur;
