@@ -1,3 +1,5 @@
+// The execution plan of a layer and its DRAM traffic (docs/spec.md §8, "Execution plan and
+// DRAM dataflow (v2)"). rtl/qsa_desc_check.sv computes the same plan in hardware.
 #include "qsa/cmodel/dataflow.h"
 
 #include <fmt/format.h>
@@ -9,76 +11,133 @@
 namespace qsa::cmodel {
 
 void ArrayConfig::Validate() const {
+  auto fail = [](const char* field, const std::string& what, int64_t value) {
+    throw ConfigError(fmt::format("ArrayConfig: {} must be {}, got {}", field, what, value));
+  };
+  if (pes <= 0) fail("pes", "> 0", pes);
+  if (lanes <= 0) fail("lanes", "> 0", lanes);
   if (beat_bytes <= 0 || (beat_bytes & (beat_bytes - 1)) != 0) {
-    throw ConfigError(fmt::format("ArrayConfig: beat_bytes must be a power of two, got {}",
-                                  beat_bytes));
+    fail("beat_bytes", "a power of two", beat_bytes);
   }
-  if (act_buffer_bytes < beat_bytes) {
-    throw ConfigError(fmt::format("ArrayConfig: act_buffer_bytes must be >= beat_bytes, got {}",
-                                  act_buffer_bytes));
+  if (act_buffer_bytes < beat_bytes || act_buffer_bytes % beat_bytes != 0) {
+    fail("act_buffer_bytes", fmt::format("a positive multiple of beat_bytes ({})", beat_bytes),
+         act_buffer_bytes);
   }
-  if (weight_buffer_bytes < beat_bytes) {
-    throw ConfigError(fmt::format(
-        "ArrayConfig: weight_buffer_bytes must be >= beat_bytes, got {}", weight_buffer_bytes));
+  if (out_buffer_bytes < beat_bytes || out_buffer_bytes % beat_bytes != 0) {
+    fail("out_buffer_bytes", fmt::format("a positive multiple of beat_bytes ({})", beat_bytes),
+         out_buffer_bytes);
   }
+  if (vec_rows <= 0) fail("vec_rows", "> 0", vec_rows);
 }
 
 namespace {
-
-int64_t RoundUp(int64_t bytes, int64_t beat) { return (bytes + beat - 1) / beat * beat; }
-
-// Input rows a band of output rows [y0, y0 + rows) reads, clipped to the real input.
-int64_t BandInputRows(const LayerDesc& d, int y0, int rows) {
-  const int64_t first = int64_t{y0} * d.stride - d.pad_top;
-  const int64_t last = int64_t{y0 + rows - 1} * d.stride + d.kernel_h - 1 - d.pad_top;
-  const int64_t lo = std::max<int64_t>(first, 0);
-  const int64_t hi = std::min<int64_t>(last, d.in.h - 1);
-  return hi >= lo ? hi - lo + 1 : 0;
-}
-
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 }  // namespace
 
-LayerTraffic LayerDram(const LayerDesc& d, const ArrayConfig& cfg) {
-  const int64_t beat = cfg.beat_bytes;
-  const int64_t row_bytes = int64_t{d.in.w} * d.in.c;
-  const int out_h = d.ConvOutH();
-  // Largest band (even when pooling) whose input window fits the activation buffer.
-  int band = 0;
-  for (int t = out_h; t >= 1; --t) {
-    if (d.pool && t % 2 != 0 && t != 1) continue;
-    const int64_t window = std::min<int64_t>(int64_t{t - 1} * d.stride + d.kernel_h,
-                                             int64_t{d.in.h} + d.pad_top + d.pad_bottom);
-    if (window * row_bytes <= cfg.act_buffer_bytes) {
-      band = t;
-      break;
-    }
-  }
-  if (band == 0 || (d.pool && band == 1 && out_h > 1)) {
+int64_t BeatBytes(int64_t s, int64_t e, int64_t beat) {
+  if (e <= s) return 0;
+  return beat * (CeilDiv(e, beat) - s / beat);
+}
+
+LayerPlan PlanLayer(const LayerDesc& d, const ArrayConfig& cfg) {
+  cfg.Validate();
+  ValidateLayerDesc(d, "PlanLayer", -1);
+  LayerPlan p;
+  p.fan_in = d.FanIn();
+  p.vectors_per_filter =
+      d.orient == Orientation::kFilter
+          ? static_cast<int>(CeilDiv(p.fan_in, d.vector_len))
+          : d.kernel_h * d.kernel_w * static_cast<int>(CeilDiv(d.in.c, d.vector_len));
+  p.codes_per_word = 64 / d.bits;
+  p.conv_h = d.ConvOutH();
+  p.conv_w = d.ConvOutW();
+  p.comp_h = d.pool ? 2 * (p.conv_h / 2) : p.conv_h;
+  p.comp_w = d.pool ? 2 * (p.conv_w / 2) : p.conv_w;
+  p.out_h = d.pool ? p.conv_h / 2 : p.conv_h;
+  p.out_w = d.pool ? p.conv_w / 2 : p.conv_w;
+  p.row_bytes = int64_t{d.in.w} * d.in.c;
+  p.out_row_bytes = int64_t{p.out_w} * d.out_c;
+
+  if (p.vectors_per_filter > cfg.vec_rows) {
     throw ConfigError(fmt::format(
-        "ArrayConfig: act_buffer_bytes ({}) cannot hold one band of this layer ({} bytes)",
-        cfg.act_buffer_bytes, (int64_t{d.pool ? 2 : 1} * d.stride + d.kernel_h) * row_bytes));
+        "ArrayConfig: vec_rows ({}) is less than the layer's {} vectors per filter ({}x{}x{}, "
+        "N={}); the hardware refuses it (DESC_LIMIT)",
+        cfg.vec_rows, p.vectors_per_filter, d.kernel_h, d.kernel_w, d.in.c, d.vector_len));
   }
 
+  // Band rows: the input window of T rows, (T-1)·stride + R input rows, must fit A - slack
+  // bytes, the T (or T/2 pooled) output rows O - slack bytes; the slack lets a band start
+  // anywhere within a beat.
+  const int64_t slack = cfg.beat_bytes - 1;
+  const int64_t rows_in = (cfg.act_buffer_bytes - slack) / p.row_bytes;
+  const int64_t t1 = rows_in >= d.kernel_h ? (rows_in - d.kernel_h) / d.stride + 1 : 0;
+  const int64_t rows_out = (cfg.out_buffer_bytes - slack) / p.out_row_bytes;
+  const int64_t t2 = d.pool ? 2 * rows_out : rows_out;
+  int64_t t = std::min<int64_t>({p.comp_h, t1, t2});
+  if (d.pool) t -= t % 2;
+  if (t == 0) {
+    if (t2 == 0) {
+      throw ConfigError(fmt::format(
+          "ArrayConfig: out_buffer_bytes ({}) cannot hold one output row of this layer ({} "
+          "bytes + {} bytes of beat slack); the hardware refuses it (DESC_LIMIT)",
+          cfg.out_buffer_bytes, p.out_row_bytes, slack));
+    }
+    throw ConfigError(fmt::format(
+        "ArrayConfig: act_buffer_bytes ({}) cannot hold the input rows of {} output row(s) of "
+        "this layer ({} rows of {} bytes + {} bytes of beat slack); the hardware refuses it "
+        "(DESC_LIMIT)",
+        cfg.act_buffer_bytes, d.pool ? 2 : 1, (d.pool ? d.stride : 0) + d.kernel_h, p.row_bytes,
+        slack));
+  }
+  p.band_rows = static_cast<int>(t);
+  p.bands = static_cast<int>(CeilDiv(p.comp_h, t));
+  p.groups = static_cast<int>(CeilDiv(d.out_c, cfg.pes));
+  return p;
+}
+
+LayerTraffic LayerDram(const LayerDesc& d, const ArrayConfig& cfg) {
+  const LayerPlan p = PlanLayer(d, cfg);
+  const int64_t beat = cfg.beat_bytes;
+  const int64_t e = cfg.pes;
+  const int64_t f = p.fan_in;
+  const int64_t v = p.vectors_per_filter;
+  const int64_t cpw = p.codes_per_word;
+
   LayerTraffic t;
-  t.band_rows = band;
-  t.bands = (out_h + band - 1) / band;
-  const Shape out = d.Out();
-  const LayerSections sec = SectionSizes(d);
+  t.band_rows = p.band_rows;
+  t.bands = p.bands;
   auto& b = t.bytes;
   b[static_cast<size_t>(DramClass::kDescriptor)] = 64;
-  const int64_t weight_bytes =
-      RoundUp(sec.codes_bytes, beat) + RoundUp(sec.alpha_bytes, beat) + RoundUp(sec.bias_bytes, beat);
-  const int64_t weight_reads = weight_bytes > cfg.weight_buffer_bytes ? t.bands : 1;
-  b[static_cast<size_t>(DramClass::kCodes)] = RoundUp(sec.codes_bytes, beat) * weight_reads;
-  b[static_cast<size_t>(DramClass::kAlphas)] = RoundUp(sec.alpha_bytes, beat) * weight_reads;
-  b[static_cast<size_t>(DramClass::kBiases)] = RoundUp(sec.bias_bytes, beat) * weight_reads;
-  for (int y0 = 0; y0 < out_h; y0 += band) {
-    const int rows = std::min(band, out_h - y0);
-    b[static_cast<size_t>(DramClass::kActIn)] +=
-        RoundUp(BandInputRows(d, y0, rows) * row_bytes, beat);
-    const int64_t out_rows = d.pool ? rows / 2 : rows;
+
+  // The weights of every filter group, read once per band: the same bytes in every band.
+  int64_t codes = 0, alphas = 0, biases = 0;
+  for (int64_t g = 0; g < p.groups; ++g) {
+    const int64_t first = g * e;
+    const int64_t eg = std::min<int64_t>(d.out_c, first + e) - first;
+    const int64_t w0 = first * f / cpw;
+    const int64_t w1 = (first * f + eg * f - 1) / cpw;
+    codes += BeatBytes(8 * w0, 8 * (w1 + 1), beat);
+    alphas += BeatBytes(first * v, first * v + eg * v, beat);
+    biases += BeatBytes(4 * first, 4 * (first + eg), beat);
+  }
+  b[static_cast<size_t>(DramClass::kCodes)] = codes * p.bands;
+  b[static_cast<size_t>(DramClass::kAlphas)] = alphas * p.bands;
+  b[static_cast<size_t>(DramClass::kBiases)] = biases * p.bands;
+
+  for (int64_t band = 0; band < p.bands; ++band) {
+    const int64_t y0 = band * p.band_rows;
+    const int64_t y1 = std::min<int64_t>(p.comp_h, y0 + p.band_rows);
+    const int64_t row_lo = std::max<int64_t>(0, y0 * d.stride - d.pad_top);
+    const int64_t row_hi =
+        std::min<int64_t>(d.in.h - 1, (y1 - 1) * d.stride + d.kernel_h - 1 - d.pad_top);
+    if (row_hi >= row_lo) {
+      b[static_cast<size_t>(DramClass::kActIn)] +=
+          BeatBytes(row_lo * p.row_bytes, (row_hi + 1) * p.row_bytes, beat);
+    }
+    const int64_t o0 = d.pool ? y0 / 2 : y0;
+    const int64_t o1 = d.pool ? y1 / 2 : y1;
     b[static_cast<size_t>(DramClass::kActOut)] +=
-        RoundUp(out_rows * int64_t{out.w} * out.c, beat);
+        BeatBytes(o0 * p.out_row_bytes, o1 * p.out_row_bytes, beat);
   }
   return t;
 }

@@ -57,7 +57,10 @@ Engine::Engine(const Model& model, const ArrayConfig& array) : model_(model) {
     p.weights.assign(size_t(p.fan_in_padded) * d.out_c, 0);
     p.nonzero.assign(p.weights.size(), 0);
     const std::vector<VectorSpan> spans = FilterVectors(d);
-    const int64_t positions = int64_t{d.ConvOutH()} * d.ConvOutW();
+    // Spec §8: only the computed positions Hc x Wc count (pooling drops an odd last row or
+    // column, which the hardware does not compute).
+    p.plan = PlanLayer(d, array);
+    const int64_t positions = int64_t{p.plan.comp_h} * p.plan.comp_w;
     LayerStats& s = p.static_stats;
     size_t vec = 0;
     int64_t zero_codes = 0;
@@ -100,8 +103,10 @@ std::vector<int8_t> Engine::RunLayer(size_t li, const std::vector<int8_t>& input
     throw ConfigError(fmt::format("Engine: layer {}: input has {} values, expected {}", li,
                                   input.size(), d.in.Elements()));
   }
-  const int oh = d.ConvOutH();
-  const int ow = d.ConvOutW();
+  // Only the computed positions (spec §8): the row and column that pooling would drop are not
+  // evaluated, which leaves the pooled output unchanged.
+  const int oh = p.plan.comp_h;
+  const int ow = p.plan.comp_w;
   const int shift = d.Shift();
   const int c = d.in.c;
   std::vector<int16_t> col(size_t(p.fan_in_padded), 0);

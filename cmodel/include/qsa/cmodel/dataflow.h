@@ -1,5 +1,6 @@
 #pragma once
-/// @file The documented DRAM dataflow and tiling model (spec §8, "DRAM dataflow model v1").
+/// @file The execution plan of a layer and the DRAM bytes it moves (spec §8, "Execution plan
+/// and DRAM dataflow (v2)").
 
 #include <array>
 #include <cstdint>
@@ -9,20 +10,53 @@
 
 namespace qsa::cmodel {
 
-/// On-chip buffer sizes assumed by the dataflow model.
+/// Build parameters of the accelerator that the plan depends on (spec §8; `qsa_top`
+/// parameters of the same meaning).
 struct ArrayConfig {
-  int64_t act_buffer_bytes = 32 * 1024;
-  int64_t weight_buffer_bytes = 32 * 1024;
-  int beat_bytes = 8;
-  void Validate() const;  ///< Throws ConfigError("ArrayConfig: <field> ...").
+  int pes = 8;                       ///< E: processing elements (filters computed together).
+  int lanes = 8;                     ///< L: lanes per PE.
+  int beat_bytes = 8;                ///< DMA beat; sections and tensors start beat-aligned.
+  int64_t act_buffer_bytes = 32768;  ///< A: activation input buffer, bytes per half (two halves).
+  int64_t out_buffer_bytes = 8192;   ///< O: output buffer, bytes per half (two halves).
+  int vec_rows = 256;                ///< Vmax: vectors of one filter a PE holds.
+  /// Throws ConfigError("ArrayConfig: <field> ...") unless every field is in range: counts
+  /// positive, beat a power of two, buffers whole beats and at least one beat.
+  void Validate() const;
 };
+
+/// The plan of one layer on a build (spec §8 v2, "Plan of a layer").
+struct LayerPlan {
+  int fan_in = 0;              ///< F = R·S·C.
+  int vectors_per_filter = 0;  ///< V.
+  int codes_per_word = 0;      ///< cpw: 21 (3-bit codes) or 32 (2-bit codes).
+  int conv_h = 0, conv_w = 0;  ///< H_out, W_out (convolution output, before pooling).
+  int comp_h = 0, comp_w = 0;  ///< Hc, Wc: computed positions (pool drops an odd last row/col).
+  int out_h = 0, out_w = 0;    ///< H_o, W_o: the layer's final output (after pooling).
+  int64_t row_bytes = 0;       ///< rb = W·C, one input row.
+  int64_t out_row_bytes = 0;   ///< ob = W_o·K, one final output row.
+  int band_rows = 0;           ///< T: computed output rows per band (even when pooling).
+  int bands = 0;               ///< ⌈Hc / T⌉.
+  int groups = 0;              ///< ⌈K / E⌉ filter groups.
+};
+
+/// Plans a layer (the descriptor must pass ValidateLayerDesc; it is checked again here and a
+/// FormatError is thrown otherwise). Throws ConfigError naming the ArrayConfig field when the
+/// layer does not fit the build: band rows T = 0, or V > vec_rows (spec §8: the hardware
+/// refuses such a descriptor with DESC_LIMIT).
+LayerPlan PlanLayer(const LayerDesc& d, const ArrayConfig& cfg);
+
+/// Bytes of the beats a transfer of bytes [s, e) of a beat-aligned region touches:
+/// beat · (⌈e/beat⌉ − ⌊s/beat⌋); 0 when the range is empty.
+int64_t BeatBytes(int64_t s, int64_t e, int64_t beat);
 
 /// DRAM bytes one run of the layer moves, per class, and its row-band tiling.
 struct LayerTraffic {
   std::array<int64_t, static_cast<int>(DramClass::kCount)> bytes{};
   int bands = 1;
-  int band_rows = 0;  ///< Output rows per band (before pooling).
+  int band_rows = 0;  ///< Computed output rows per band (before pooling), T.
 };
+/// Counts exactly the transfers of spec §8 v2 (descriptor; per band: act in, per filter group
+/// codes/α/bias, act out). Throws like PlanLayer.
 LayerTraffic LayerDram(const LayerDesc& d, const ArrayConfig& cfg);
 
 }  // namespace qsa::cmodel

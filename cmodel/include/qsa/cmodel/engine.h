@@ -20,6 +20,8 @@ struct InferResult {
 /// the per-vector form by spec §3); Run is const and thread-safe.
 class Engine {
  public:
+  /// Validates the model and plans every layer on `array` (spec §8): throws ConfigError, as
+  /// PlanLayer does, for a layer this build refuses (band rows T = 0 or V > vec_rows).
   explicit Engine(const Model& model, const ArrayConfig& array = {});
 
   /// Quantizes the pixels (spec §4) and runs every layer. If `stats` is non-null it must have
@@ -42,7 +44,7 @@ class Engine {
     std::vector<int16_t> nonzero;   ///< [o][fan_in] 1 where the code is nonzero.
     int fan_in_padded = 0;
     LayerStats static_stats;        ///< Per image, data-independent part.
-    int64_t sram_per_position = 0;
+    LayerPlan plan;                 ///< Spec §8 plan on the engine's ArrayConfig.
   };
   Model model_;
   std::vector<Prepared> prepared_;

@@ -15,6 +15,8 @@ inline constexpr std::array<std::string_view, 6> kDramClassNames = {
     "descriptor", "codes", "alphas", "biases", "act_in", "act_out"};
 
 /// Counters of one layer, summed over the images run.
+/// Compute counters cover the computed positions Hc·Wc only (spec §8, P_pos): an output row
+/// or column that pooling drops is not computed and not counted.
 struct LayerStats {
   int64_t macs = 0;              ///< MAC slots.
   int64_t macs_zero_code = 0;    ///< Skipped: weight code 0.
@@ -23,7 +25,7 @@ struct LayerStats {
   int64_t partial_products = 0;  ///< Nonzero NAF digits used by those multiplies.
   std::array<int64_t, static_cast<int>(DramClass::kCount)> dram{};  ///< Bytes per class.
   int64_t sram_bytes = 0;        ///< On-chip buffer bytes (spec §8).
-  int64_t outputs = 0;           ///< Output values produced (before pooling).
+  int64_t outputs = 0;           ///< Values computed (before pooling): Hc·Wc·K (spec §8).
 
   int64_t MacsDone() const { return macs - macs_zero_code - macs_zero_act; }
   int64_t DramReadBytes() const;
