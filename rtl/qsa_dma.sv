@@ -79,6 +79,7 @@ module qsa_dma #(
   output logic                 err_o,
   output logic [1:0]           err_code_o,
   output logic [AddrWidth-1:0] err_addr_o,
+  output logic                 err_decerr_o,   // ERR_AXI: the response was DECERR (else SLVERR)
 
   // read data stream (to the consumer)
   output logic                 rd_valid_o,
@@ -168,6 +169,7 @@ module qsa_dma #(
   logic [OffWidth-1:0]      last_off_q, last_off_d;    // lane of addr+len-1 in the last beat
   logic [1:0]               err_code_q, err_code_d;
   logic [AddrWidth-1:0]     err_addr_q, err_addr_d;
+  logic                     err_dec_q, err_dec_d;
 
   // ---------------------------------------------------------------------------------------
   // Command decode (only meaningful while idle). Constant part-selects are continuous
@@ -249,6 +251,7 @@ module qsa_dma #(
     last_off_d   = last_off_q;
     err_code_d   = err_code_q;
     err_addr_d   = err_addr_q;
+    err_dec_d    = err_dec_q;
 
     cmd_ready_o     = 1'b0;
     done_o          = 1'b0;
@@ -276,6 +279,7 @@ module qsa_dma #(
           last_off_d  = cmd_off + cmd_len_lane - OffWidth'(1);
           err_code_d  = ERR_NONE;
           err_addr_d  = cmd_addr_i;
+          err_dec_d   = 1'b0;
           if (cmd_empty) begin
             state_d = ST_DONE;
           end else if (!cmd_in_window) begin
@@ -308,6 +312,7 @@ module qsa_dma #(
           if (rresp_err && !r_drop) begin
             err_code_d = ERR_AXI;
             err_addr_d = {beat_q, OffWidth'(0)};
+            err_dec_d  = m_axi_rresp_i[0];
           end
           if (burst_left_q == BurstWidth'(1)) begin
             if (rresp_err || r_drop || beat_is_last) state_d = ST_DONE;
@@ -335,6 +340,7 @@ module qsa_dma #(
           if (bresp_err) begin
             err_code_d = ERR_AXI;
             err_addr_d = {burst_beat_q, OffWidth'(0)};
+            err_dec_d  = m_axi_bresp_i[0];
             state_d    = ST_DONE;
           end else if (left_q == '0) begin
             state_d = ST_DONE;
@@ -368,6 +374,7 @@ module qsa_dma #(
       last_off_q   <= '0;
       err_code_q   <= ERR_NONE;
       err_addr_q   <= '0;
+      err_dec_q    <= 1'b0;
     end else begin
       state_q      <= state_d;
       write_q      <= write_d;
@@ -380,6 +387,7 @@ module qsa_dma #(
       last_off_q   <= last_off_d;
       err_code_q   <= err_code_d;
       err_addr_q   <= err_addr_d;
+      err_dec_q    <= err_dec_d;
     end
   end
 
@@ -388,6 +396,7 @@ module qsa_dma #(
   assign err_o      = (err_code_q != ERR_NONE);
   assign err_code_o = err_code_q;
   assign err_addr_o = err_addr_q;
+  assign err_decerr_o = err_dec_q;
 
   assign rd_data_o  = m_axi_rdata_i;
   assign rd_last_o  = beat_is_last;
@@ -420,7 +429,6 @@ module qsa_dma #(
 
   // IDs are constant, RLAST is implied by the beat count, OKAY/EXOKAY are both success.
   logic unused_axi;
-  assign unused_axi = ^{m_axi_bid_i, m_axi_rid_i, m_axi_rlast_i, m_axi_bresp_i[0],
-                        m_axi_rresp_i[0], burst_len_m1[8]};
+  assign unused_axi = ^{m_axi_bid_i, m_axi_rid_i, m_axi_rlast_i, burst_len_m1[8]};
 
 endmodule

@@ -93,6 +93,7 @@ module qsa_dma_tb;
     .err_o          (err),
     .err_code_o     (err_code),
     .err_addr_o     (err_addr),
+    .err_decerr_o   (),
     .rd_valid_o     (rd_valid),
     .rd_ready_i     (rd_ready),
     .rd_data_o      (rd_data),
