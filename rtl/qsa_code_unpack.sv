@@ -1,0 +1,205 @@
+// Weight-code unpacker (docs/spec.md §1 and §7 "Codes").
+//
+// Turns the 64-bit words of a packed code stream into rows of codes: one row is the next len
+// codes of the stream (len 1..MaxVec), returned as MaxVec uniform 3-bit codes.
+//
+// Stream format: little-endian 64-bit words; 3-bit codes 21 per word (code i in bits
+// [3i, 3i+3), bit 63 unused and ignored), 2-bit codes 32 per word (code i in bits [2i, 2i+2)).
+//
+// Protocol
+// - clear_i (one-cycle pulse) empties the buffer and begins a new stream; it has priority over
+//   a word or a pop in the same cycle (those are ignored). skip_i, sampled with clear_i, is the
+//   number of codes dropped from the first word of the new stream (3-bit: 0..20, 2-bit:
+//   0..31): that word contributes only its codes [skip, codes_per_word). bits3_i selects the
+//   code width (1: 3-bit, 0: 2-bit) and must be constant from clear_i to the end of the stream.
+//   Reset leaves the block as after a clear_i with skip 0.
+// - A word is accepted in a cycle with word_valid_i && word_ready_o. word_ready_o depends only
+//   on the state and bits3_i: high when the codes the word adds (codes_per_word, less skip for
+//   the first word after clear_i) fit into the BufCodes-entry buffer at the current count.
+// - A row is popped in a cycle with vec_valid_i && vec_ready_o. vec_ready_o is high when at
+//   least vec_len_i (1..MaxVec) codes are buffered; it does not depend on word_valid_i. In that
+//   cycle row_o, row_nnz_o and row_reserved_o describe the popped row combinationally, from the
+//   buffer contents before this cycle's word.
+// - A push and a pop may happen in the same cycle, so one word in and one row out per cycle is
+//   possible when the rates allow (BufCodes >= MaxVec + 32 keeps both sides moving).
+// - Uniform form (code j of row_o at [3*j +: 3]): each code is classified with
+//   qsa_pkg::decode_code and re-encoded as the 3-bit code of its β, so 3-bit codes pass as is
+//   and 2-bit codes map 00 -> 000, 01 -> 001 (+1), 10 -> 100 (-1). A reserved code (111, 11)
+//   is output as 000, so it never acts as a value, and sets row_reserved_o. Codes of row_o at
+//   index >= vec_len_i are 000. row_nnz_o counts the codes among the first vec_len_i that are
+//   neither zero nor reserved.
+//
+// Structure: a shift register of BufCodes entries {reserved, uniform code}, oldest at entry 0,
+// and a count; entries at index >= count are kept zero. The incoming word is unpacked into 32
+// entries (entries beyond 21 are zero in 3-bit mode) and shifted down by the skip. A pop shifts
+// the buffer down by len entries (barrel shift); a push ORs the word's entries in at entry
+// count (count - len when popping in the same cycle).
+module qsa_code_unpack #(
+  parameter int MaxVec   = 64,   // codes per row (max len)
+  parameter int BufCodes = 128,  // buffer capacity in codes; must be >= MaxVec + 32
+  localparam int LenWidth = $clog2(MaxVec + 1)
+) (
+  input  logic                       clk_i,
+  input  logic                       rst_ni,
+  input  logic                       clear_i,        // pulse: empty the buffer, new stream
+  input  logic [4:0]                 skip_i,         // with clear_i: codes dropped from word 0
+  input  logic                       bits3_i,        // 1: 3-bit codes (21/word), 0: 2-bit (32)
+  input  logic                       word_valid_i,
+  output logic                       word_ready_o,
+  input  logic [63:0]                word_i,
+  input  logic                       vec_valid_i,    // request: pop the next vec_len_i codes
+  input  logic [LenWidth-1:0]        vec_len_i,      // 1..MaxVec
+  output logic                       vec_ready_o,    // at least vec_len_i codes are buffered
+  output logic [MaxVec*3-1:0]        row_o,          // code j at [3*j +: 3]
+  output logic [LenWidth-1:0]        row_nnz_o,      // nonzero codes among the first vec_len_i
+  output logic                       row_reserved_o  // a reserved code among the first vec_len_i
+);
+
+  localparam int CodeW      = qsa_pkg::CodeWidth;     // 3: a uniform code
+  localparam int DecW       = qsa_pkg::DecWidth;
+  localparam int ShiftW     = qsa_pkg::ShiftWidth;
+  localparam int EntW       = CodeW + 1;              // buffer entry {reserved, code}
+  localparam int WordCodes  = 32;                     // codes of a word, at most (2-bit)
+  localparam int Codes3     = 21;                     // 3-bit codes per word
+  localparam int CpwWidth   = 6;                      // holds 0..32
+  localparam int SkipWidth  = 5;
+  localparam int BufW       = BufCodes * EntW;
+  localparam int WordW      = WordCodes * EntW;
+  localparam int CountWidth = $clog2(BufCodes + 1);   // a count 0..BufCodes
+  localparam int SumWidth   = CountWidth + 1;         // count + codes of a word
+
+  // ---------------------------------------------------------------------------------------
+  // State
+  // ---------------------------------------------------------------------------------------
+  logic [BufW-1:0]       buf_d, buf_q;      // entry e at [e*EntW +: EntW]
+  logic [CountWidth-1:0] count_d, count_q;  // buffered codes
+  logic                  first_d, first_q;  // next word is the first of the stream
+  logic [SkipWidth-1:0]  skip_d, skip_q;    // codes to drop from the first word
+
+  // ---------------------------------------------------------------------------------------
+  // Unpacking of the incoming word into uniform entries
+  // ---------------------------------------------------------------------------------------
+  logic [WordW-1:0] word_ent;
+
+  for (genvar i = 0; i < WordCodes; i++) begin : g_word
+    logic [CodeW-1:0]  raw;   // code i of the word (2-bit codes in the low two bits)
+    logic [DecW-1:0]   dec;
+    logic [ShiftW-1:0] shift;
+    logic [CodeW-1:0]  uni;   // the 3-bit code of the same β; 000 for zero and reserved
+
+    if (i < Codes3) begin : g_both
+      assign raw = bits3_i ? word_i[i*3 +: 3] : {1'b0, word_i[i*2 +: 2]};
+    end else begin : g_2bit_only
+      assign raw = bits3_i ? 3'b000 : {1'b0, word_i[i*2 +: 2]};
+    end
+
+    assign dec   = qsa_pkg::decode_code(raw, bits3_i);
+    assign shift = dec[qsa_pkg::DecShiftLsb +: ShiftW];
+    // β = ±(1 << shift): +1/+2/+4 are 001/010/011, -1/-2/-4 are 100/101/110.
+    assign uni   = dec[qsa_pkg::DecZero] ? 3'b000 :
+                   dec[qsa_pkg::DecNeg]  ? {1'b1, shift} : {1'b0, shift + 2'd1};
+    assign word_ent[i*EntW +: EntW] = {dec[qsa_pkg::DecReserved], uni};
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Push and pop control
+  // ---------------------------------------------------------------------------------------
+  logic [SkipWidth-1:0]  skip_eff;   // skip applied to this cycle's word
+  logic [CpwWidth-1:0]   cpw;        // codes per word
+  logic [CpwWidth-1:0]   n_push;     // codes this cycle's word adds
+  logic                  word_ready;
+  logic                  vec_ready;
+  logic                  push;
+  logic                  pop;
+  logic [CountWidth-1:0] pop_len;    // entries popped this cycle
+  logic [CountWidth-1:0] base;       // entry where the word's codes go
+
+  assign skip_eff   = first_q ? skip_q : 5'd0;
+  assign cpw        = bits3_i ? 6'd21 : 6'd32;
+  // A skip >= codes per word is outside the protocol; the word then adds nothing.
+  assign n_push     = (CpwWidth'(skip_eff) >= cpw) ? 6'd0 : cpw - CpwWidth'(skip_eff);
+  assign word_ready = (SumWidth'(count_q) + SumWidth'(n_push)) <= SumWidth'(BufCodes);
+  assign vec_ready  = CountWidth'(vec_len_i) <= count_q;
+  assign push       = word_valid_i & word_ready;
+  assign pop        = vec_valid_i & vec_ready;
+  assign pop_len    = pop ? CountWidth'(vec_len_i) : '0;
+  assign base       = count_q - pop_len;
+
+  // ---------------------------------------------------------------------------------------
+  // Buffer datapath
+  // ---------------------------------------------------------------------------------------
+  logic [WordW-1:0] word_sh;  // the word's entries to push, from entry 0; zero above n_push
+  logic [BufW-1:0]  kept;     // buffer after the pop
+  logic [BufW-1:0]  placed;   // the word's entries at their buffer position
+
+  assign word_sh = word_ent >> (EntW * skip_eff);
+  assign kept    = buf_q >> (EntW * pop_len);
+  assign placed  = BufW'(word_sh) << (EntW * base);
+
+  always_comb begin
+    buf_d   = buf_q;
+    count_d = count_q;
+    first_d = first_q;
+    skip_d  = skip_q;
+    if (clear_i) begin
+      buf_d   = '0;
+      count_d = '0;
+      first_d = 1'b1;
+      skip_d  = skip_i;
+    end else begin
+      buf_d   = push ? (kept | placed) : kept;
+      count_d = base + (push ? CountWidth'(n_push) : '0);
+      if (push) begin
+        first_d = 1'b0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      buf_q   <= '0;
+      count_q <= '0;
+      first_q <= 1'b1;
+      skip_q  <= '0;
+    end else begin
+      buf_q   <= buf_d;
+      count_q <= count_d;
+      first_q <= first_d;
+      skip_q  <= skip_d;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Row output: the first vec_len_i entries
+  // ---------------------------------------------------------------------------------------
+  logic [MaxVec*CodeW-1:0] row;
+  logic [MaxVec-1:0]       nz;    // nonzero code within len (reserved entries hold 000)
+  logic [MaxVec-1:0]       rsv;   // reserved code within len
+
+  for (genvar j = 0; j < MaxVec; j++) begin : g_row
+    logic [EntW-1:0] ent;
+    logic            in_len;  // j < vec_len_i
+
+    assign ent                   = buf_q[j*EntW +: EntW];
+    assign in_len                = (LenWidth'(j) < vec_len_i);
+    assign row[j*CodeW +: CodeW] = in_len ? ent[CodeW-1:0] : 3'b000;
+    assign nz[j]                 = in_len & (|ent[CodeW-1:0]);
+    assign rsv[j]                = in_len & ent[CodeW];
+  end
+
+  logic [LenWidth-1:0] nnz;
+
+  always_comb begin
+    nnz = '0;
+    for (int j = 0; j < MaxVec; j++) begin
+      nnz = nnz + LenWidth'(nz[j]);
+    end
+  end
+
+  assign word_ready_o   = word_ready;
+  assign vec_ready_o    = vec_ready;
+  assign row_o          = row;
+  assign row_nnz_o      = nnz;
+  assign row_reserved_o = |rsv;
+
+endmodule

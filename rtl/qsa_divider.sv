@@ -1,0 +1,87 @@
+// Sequential unsigned divider: restoring division, one quotient bit per cycle.
+//
+// Protocol
+// - start_i (one-cycle pulse, ignored while busy_o) loads dividend_i and divisor_i.
+// - busy_o is high for the Width cycles that follow. In the next cycle (busy_o low again)
+//   done_o pulses and quotient_o / remainder_o are valid; they hold until the next accepted
+//   start_i. Latency from start_i to done_o: Width + 1 cycles.
+// - dividend = quotient · divisor + remainder, remainder < divisor. A zero divisor gives
+//   quotient = all ones and remainder = dividend (the restoring algorithm's natural result);
+//   callers that can meet it must check the divisor themselves.
+//
+// Structure: a Width+1-bit partial remainder and the dividend register, which shifts left one
+// bit per cycle while the quotient bits enter at its bottom.
+module qsa_divider #(
+  parameter int Width = 32,
+  localparam int CountWidth = $clog2(Width + 1)
+) (
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic             start_i,      // pulse: load the operands and start
+  input  logic [Width-1:0] dividend_i,
+  input  logic [Width-1:0] divisor_i,
+  output logic             busy_o,       // a division is in progress
+  output logic             done_o,       // pulse: the result below is valid from now on
+  output logic [Width-1:0] quotient_o,
+  output logic [Width-1:0] remainder_o
+);
+
+  logic [Width-1:0]      quo_d, quo_q;      // dividend bits not yet used, then quotient bits
+  logic [Width:0]        rem_d, rem_q;      // partial remainder
+  logic [Width-1:0]      div_d, div_q;      // divisor
+  logic [CountWidth-1:0] cnt_d, cnt_q;      // quotient bits still to produce
+  logic                  done_d, done_q;
+
+  logic [Width:0]   shifted;    // partial remainder shifted left, next dividend bit in
+  logic [Width:0]   diff;       // shifted - divisor
+  logic             fits;       // shifted >= divisor: the quotient bit is 1
+  logic [Width-1:0] quo_next;   // quotient register after this cycle's bit
+  logic             unused_rem; // rem_q[Width] is 0 once a step is done (remainder < divisor)
+
+  assign shifted    = {rem_q[Width-1:0], quo_q[Width-1]};
+  assign diff       = shifted - {1'b0, div_q};
+  assign fits       = (shifted >= {1'b0, div_q});
+  assign quo_next   = {quo_q[Width-2:0], fits};
+  assign unused_rem = rem_q[Width];
+
+  always_comb begin
+    quo_d  = quo_q;
+    rem_d  = rem_q;
+    div_d  = div_q;
+    cnt_d  = cnt_q;
+    done_d = 1'b0;
+    if (start_i && (cnt_q == '0)) begin
+      quo_d = dividend_i;
+      rem_d = '0;
+      div_d = divisor_i;
+      cnt_d = CountWidth'(Width);
+    end else if (cnt_q != '0) begin
+      quo_d  = quo_next;
+      rem_d  = fits ? diff : shifted;
+      cnt_d  = cnt_q - CountWidth'(1);
+      done_d = (cnt_q == CountWidth'(1));
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      quo_q  <= '0;
+      rem_q  <= '0;
+      div_q  <= '0;
+      cnt_q  <= '0;
+      done_q <= 1'b0;
+    end else begin
+      quo_q  <= quo_d;
+      rem_q  <= rem_d;
+      div_q  <= div_d;
+      cnt_q  <= cnt_d;
+      done_q <= done_d;
+    end
+  end
+
+  assign busy_o      = (cnt_q != '0);
+  assign done_o      = done_q;
+  assign quotient_o  = quo_q;
+  assign remainder_o = rem_q[Width-1:0];
+
+endmodule
