@@ -40,7 +40,7 @@ test: build data
 # The unit suite again under AddressSanitizer and UBSan (debug build, separate tree).
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DQSA_SANITIZE=ON -DQSA_WERROR=$(WERROR) \
-	  -DQSA_BUILD_BENCH=OFF -DQSA_BUILD_HDL_TESTS=OFF >/dev/null
+	  -DQSA_BUILD_BENCH=OFF -DQSA_BUILD_HDL_TESTS=OFF -DQSA_BUILD_SIM=OFF >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target cmodel_tests encoder_tests qsa
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|e2e' -E install
 

@@ -74,7 +74,7 @@ module qsa_axil_csr #(
   input  logic [qsa_regs_pkg::CONFIG_LANES_WIDTH-1:0]      cfg_lanes_i,
   input  logic [qsa_regs_pkg::CONFIG_AXI_BYTES_WIDTH-1:0]  cfg_axi_bytes_i,
   input  logic [qsa_regs_pkg::BUF_CONFIG_ACT_KIB_WIDTH-1:0] cfg_act_kib_i,
-  input  logic [qsa_regs_pkg::BUF_CONFIG_WGT_KIB_WIDTH-1:0] cfg_wgt_kib_i,
+  input  logic [qsa_regs_pkg::BUF_CONFIG_OUT_KIB_WIDTH-1:0] cfg_out_kib_i,
 
   output logic                 irq_o           // CTRL.IRQ_EN & |(IRQ_STATUS & IRQ_ENABLE)
 );
@@ -305,7 +305,7 @@ module qsa_axil_csr #(
                       (32'(cfg_lanes_i)     << qsa_regs_pkg::CONFIG_LANES_LSB) |
                       (32'(cfg_axi_bytes_i) << qsa_regs_pkg::CONFIG_AXI_BYTES_LSB);
   assign buf_config_val = (32'(cfg_act_kib_i) << qsa_regs_pkg::BUF_CONFIG_ACT_KIB_LSB) |
-                          (32'(cfg_wgt_kib_i) << qsa_regs_pkg::BUF_CONFIG_WGT_KIB_LSB);
+                          (32'(cfg_out_kib_i) << qsa_regs_pkg::BUF_CONFIG_OUT_KIB_LSB);
 
   always_comb begin
     rd_data  = 32'h0;

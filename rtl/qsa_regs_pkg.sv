@@ -86,7 +86,7 @@ package qsa_regs_pkg;
   // 0x00c BUF_CONFIG (ro): On-chip buffer sizes of this build in KiB, driven by qsa_top's
   // parameters through input ports (reset column: the default build).
   localparam logic [11:0] REG_BUF_CONFIG_OFFSET = 12'h00c;
-  localparam logic [31:0] REG_BUF_CONFIG_RESET = 32'h00200020;
+  localparam logic [31:0] REG_BUF_CONFIG_RESET = 32'h00080020;
   localparam logic [31:0] REG_BUF_CONFIG_RO_MASK = 32'hffffffff;
   localparam logic [31:0] REG_BUF_CONFIG_RW_MASK = 32'h00000000;
   localparam logic [31:0] REG_BUF_CONFIG_W1C_MASK = 32'h00000000;
@@ -96,10 +96,10 @@ package qsa_regs_pkg;
   localparam int BUF_CONFIG_ACT_KIB_WIDTH = 16;
   localparam logic [31:0] BUF_CONFIG_ACT_KIB_MASK = 32'h0000ffff;
   localparam logic [15:0] BUF_CONFIG_ACT_KIB_RESET = 16'h0020;
-  localparam int BUF_CONFIG_WGT_KIB_LSB = 16;
-  localparam int BUF_CONFIG_WGT_KIB_WIDTH = 16;
-  localparam logic [31:0] BUF_CONFIG_WGT_KIB_MASK = 32'hffff0000;
-  localparam logic [15:0] BUF_CONFIG_WGT_KIB_RESET = 16'h0020;
+  localparam int BUF_CONFIG_OUT_KIB_LSB = 16;
+  localparam int BUF_CONFIG_OUT_KIB_WIDTH = 16;
+  localparam logic [31:0] BUF_CONFIG_OUT_KIB_MASK = 32'hffff0000;
+  localparam logic [15:0] BUF_CONFIG_OUT_KIB_RESET = 16'h0008;
 
   // 0x010 CTRL (rw): Control.
   localparam logic [11:0] REG_CTRL_OFFSET = 12'h010;
@@ -806,8 +806,9 @@ package qsa_regs_pkg;
   localparam logic [31:0] DRAM_WRITE_BYTES_HI_VALUE_MASK = 32'hffffffff;
   localparam logic [31:0] DRAM_WRITE_BYTES_HI_VALUE_RESET = 32'h00000000;
 
-  // 0x0d0 STALL_CYCLES_LO (ro): Busy cycles in which the PE array waited for data from DRAM. Bits
-  // [31:0]; reading this register latches bits [63:32] into STALL_CYCLES_HI.
+  // 0x0d0 STALL_CYCLES_LO (ro): Busy cycles in which the PE array computes nothing (descriptor
+  // fetch and check, filter-group loads, waiting for input, window fetch). Bits [31:0]; reading
+  // this register latches bits [63:32] into STALL_CYCLES_HI.
   localparam logic [11:0] REG_STALL_CYCLES_LO_OFFSET = 12'h0d0;
   localparam logic [31:0] REG_STALL_CYCLES_LO_RESET = 32'h00000000;
   localparam logic [31:0] REG_STALL_CYCLES_LO_RO_MASK = 32'hffffffff;

@@ -34,3 +34,33 @@ qsa_lint(qsa_qs_mult SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_qs_mult.sv)
 
 qsa_tb(qsa_zero_skip_tb SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_zero_skip.sv ${TB}/qsa_zero_skip_tb.sv)
 qsa_lint(qsa_zero_skip SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_zero_skip.sv)
+
+# The descriptor checker and planner against the C++ reference model (two builds: default and
+# small buffers), and its sequential divider.
+set(DESC_SOURCES ${RTL}/qsa_regs_pkg.sv ${RTL}/qsa_divider.sv ${RTL}/qsa_desc_check.sv)
+qsa_tb(qsa_desc_check_tb SOURCES ${DESC_SOURCES} ${TB}/qsa_desc_check_tb.sv
+       PLUSARGS +vectors=${VEC}/desc.hex FIXTURES desc_vectors)
+qsa_lint(qsa_desc_check SOURCES ${DESC_SOURCES})
+qsa_lint(qsa_divider SOURCES ${RTL}/qsa_divider.sv)
+
+qsa_tb(qsa_code_unpack_tb SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_code_unpack.sv ${TB}/qsa_code_unpack_tb.sv)
+qsa_lint(qsa_code_unpack SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_code_unpack.sv)
+
+# The whole accelerator: Verilator -Wall and Yosys elaboration of qsa_top (and of its new
+# blocks on their own), an Icarus parse, and a Yosys synthesis (label synth). qsa_top itself is
+# simulated from C++ (tests/sim, label sim).
+set(TOP_SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_regs_pkg.sv ${RTL}/qsa_mem.sv ${RTL}/qsa_zero_skip.sv
+    ${RTL}/qsa_qs_mult.sv ${RTL}/qsa_pe.sv ${RTL}/qsa_compute.sv ${RTL}/qsa_act_buf.sv
+    ${RTL}/qsa_out_buf.sv ${RTL}/qsa_code_unpack.sv ${RTL}/qsa_divider.sv ${RTL}/qsa_desc_check.sv
+    ${RTL}/qsa_dma.sv ${RTL}/qsa_axil_csr.sv ${RTL}/qsa_seq.sv ${RTL}/qsa_top.sv)
+qsa_lint(qsa_pe SOURCES ${RTL}/qsa_pkg.sv ${RTL}/qsa_mem.sv ${RTL}/qsa_zero_skip.sv
+         ${RTL}/qsa_qs_mult.sv ${RTL}/qsa_pe.sv)
+qsa_lint(qsa_act_buf SOURCES ${RTL}/qsa_mem.sv ${RTL}/qsa_act_buf.sv)
+qsa_lint(qsa_out_buf SOURCES ${RTL}/qsa_mem.sv ${RTL}/qsa_out_buf.sv)
+qsa_lint(qsa_top SOURCES ${TOP_SOURCES})
+add_test(NAME lint.icarus.qsa_top
+         COMMAND ${IVERILOG} -g2012 -o ${CMAKE_CURRENT_BINARY_DIR}/qsa_top.vvp -s qsa_top ${TOP_SOURCES})
+set_tests_properties(lint.icarus.qsa_top PROPERTIES LABELS lint)
+add_test(NAME synth.yosys.qsa_top COMMAND ${YOSYS} -q -s ${PROJECT_SOURCE_DIR}/synth/qsa_top.ys
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(synth.yosys.qsa_top PROPERTIES LABELS synth TIMEOUT 1800)

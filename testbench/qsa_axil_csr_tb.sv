@@ -50,7 +50,7 @@ module qsa_axil_csr_tb;
   logic [7:0]  cfg_lanes = qsa_regs_pkg::CONFIG_LANES_RESET;
   logic [7:0]  cfg_axi_bytes = qsa_regs_pkg::CONFIG_AXI_BYTES_RESET;
   logic [15:0] cfg_act_kib = qsa_regs_pkg::BUF_CONFIG_ACT_KIB_RESET;
-  logic [15:0] cfg_wgt_kib = qsa_regs_pkg::BUF_CONFIG_WGT_KIB_RESET;
+  logic [15:0] cfg_out_kib = qsa_regs_pkg::BUF_CONFIG_OUT_KIB_RESET;
 
   always @(posedge clk) if (cnt_running) cnt_run <= cnt_run + 64'd1;
   assign perf_cnt = cnt_running ? {cnt_static[NumCnt*64-1:64], cnt_run} : cnt_static;
@@ -73,7 +73,7 @@ module qsa_axil_csr_tb;
     .busy_i(busy), .done_i(done), .err_i(err), .err_layer_i(err_layer),
     .err_cause_i(err_cause), .err_addr_i(err_addr), .layer_i(layer), .perf_cnt_i(perf_cnt),
     .cfg_pes_i(cfg_pes), .cfg_lanes_i(cfg_lanes), .cfg_axi_bytes_i(cfg_axi_bytes),
-    .cfg_act_kib_i(cfg_act_kib), .cfg_wgt_kib_i(cfg_wgt_kib),
+    .cfg_act_kib_i(cfg_act_kib), .cfg_out_kib_i(cfg_out_kib),
     .irq_o(irq)
   );
 
@@ -372,7 +372,7 @@ module qsa_axil_csr_tb;
     cfg_lanes = 8'd4;
     cfg_axi_bytes = 8'd32;
     cfg_act_kib = 16'd64;
-    cfg_wgt_kib = 16'd1024;
+    cfg_out_kib = 16'd1024;
     @(negedge clk);
     expect_reg(qsa_regs_pkg::REG_CONFIG_OFFSET,
                (32'(cfg_pes) << qsa_regs_pkg::CONFIG_PES_LSB) |
@@ -380,12 +380,12 @@ module qsa_axil_csr_tb;
                (32'(cfg_axi_bytes) << qsa_regs_pkg::CONFIG_AXI_BYTES_LSB), "CONFIG from ports");
     expect_reg(qsa_regs_pkg::REG_BUF_CONFIG_OFFSET,
                (32'(cfg_act_kib) << qsa_regs_pkg::BUF_CONFIG_ACT_KIB_LSB) |
-               (32'(cfg_wgt_kib) << qsa_regs_pkg::BUF_CONFIG_WGT_KIB_LSB), "BUF_CONFIG from ports");
+               (32'(cfg_out_kib) << qsa_regs_pkg::BUF_CONFIG_OUT_KIB_LSB), "BUF_CONFIG from ports");
     cfg_pes = qsa_regs_pkg::CONFIG_PES_RESET;
     cfg_lanes = qsa_regs_pkg::CONFIG_LANES_RESET;
     cfg_axi_bytes = qsa_regs_pkg::CONFIG_AXI_BYTES_RESET;
     cfg_act_kib = qsa_regs_pkg::BUF_CONFIG_ACT_KIB_RESET;
-    cfg_wgt_kib = qsa_regs_pkg::BUF_CONFIG_WGT_KIB_RESET;
+    cfg_out_kib = qsa_regs_pkg::BUF_CONFIG_OUT_KIB_RESET;
   endtask
 
   // Every register with rw bits: full writes, each byte lane alone, no lane, random lanes.

@@ -72,15 +72,15 @@
  * parameters through input ports (reset column: the default build).
  */
 #define QSA_REG_BUF_CONFIG_OFFSET UINT32_C(0x00c)
-#define QSA_REG_BUF_CONFIG_RESET UINT32_C(0x00200020)
+#define QSA_REG_BUF_CONFIG_RESET UINT32_C(0x00080020)
 #define QSA_BUF_CONFIG_ACT_KIB_SHIFT 0
 #define QSA_BUF_CONFIG_ACT_KIB_WIDTH 16
 #define QSA_BUF_CONFIG_ACT_KIB_MASK UINT32_C(0x0000ffff)
 #define QSA_BUF_CONFIG_ACT_KIB_RESET UINT32_C(0x20)
-#define QSA_BUF_CONFIG_WGT_KIB_SHIFT 16
-#define QSA_BUF_CONFIG_WGT_KIB_WIDTH 16
-#define QSA_BUF_CONFIG_WGT_KIB_MASK UINT32_C(0xffff0000)
-#define QSA_BUF_CONFIG_WGT_KIB_RESET UINT32_C(0x20)
+#define QSA_BUF_CONFIG_OUT_KIB_SHIFT 16
+#define QSA_BUF_CONFIG_OUT_KIB_WIDTH 16
+#define QSA_BUF_CONFIG_OUT_KIB_MASK UINT32_C(0xffff0000)
+#define QSA_BUF_CONFIG_OUT_KIB_RESET UINT32_C(0x8)
 
 /* 0x010 CTRL (rw): Control. */
 #define QSA_REG_CTRL_OFFSET UINT32_C(0x010)
@@ -642,8 +642,9 @@
 #define QSA_DRAM_WRITE_BYTES_HI_VALUE_MASK UINT32_C(0xffffffff)
 #define QSA_DRAM_WRITE_BYTES_HI_VALUE_RESET UINT32_C(0x0)
 
-/* 0x0d0 STALL_CYCLES_LO (ro): Busy cycles in which the PE array waited for data from DRAM.
- * Bits [31:0]; reading this register latches bits [63:32] into STALL_CYCLES_HI.
+/* 0x0d0 STALL_CYCLES_LO (ro): Busy cycles in which the PE array computes nothing (descriptor
+ * fetch and check, filter-group loads, waiting for input, window fetch). Bits [31:0]; reading
+ * this register latches bits [63:32] into STALL_CYCLES_HI.
  */
 #define QSA_REG_STALL_CYCLES_LO_OFFSET UINT32_C(0x0d0)
 #define QSA_REG_STALL_CYCLES_LO_RESET UINT32_C(0x00000000)

@@ -1,0 +1,430 @@
+// One processing element (docs/architecture.md, "Accelerator RTL"): one filter of the current
+// filter group. All PEs of the array run in lockstep on the same output position and the same
+// vector; the core (qsa_core) broadcasts the vector window and the control, and each PE
+// computes
+//
+//   acc = bias + Σ_v Q_k(m_v) · S_v,   S_v = Σ_{j ∈ v, code_j ≠ 0} β_j · a_j   (spec §3, §4)
+//
+// then bias-added requantization, ReLU and the 2x2 max-pool (spec §4 steps 2-5).
+//
+// Storage. The PE holds its filter's codes (one 64-code row per vector, codes in the uniform
+// 3-bit form of qsa_code_unpack), one α mantissa per vector and its bias. They are written
+// through the load port while the group is loaded (ld_*). The core prefetches the row of the
+// next vector into one of two slots (rd_i, one-cycle read, captured the cycle after), so a
+// vector's codes can be fetched while the previous vector computes.
+//
+// Pipeline, per vector (the core guarantees the timing, nothing here stalls):
+//   start_i          load the vector from slot start_slot_i into the zero-skip compaction
+//                    (len_i = 0 or !active_i: an empty vector); the working codes and α are
+//                    copied from the slot.
+//   group cycles     grp_valid_i: the compaction presents up to Lanes nonzero codes; each lane
+//                    picks its activation from win_i, shifts/inverts it (qsa_pkg::decode_code)
+//                    and the lanes are summed (stage 0 -> s1). A PE with fewer nonzero codes
+//                    than the slowest PE of the group idles through the remaining cycles. The
+//                    vector's last group cycle carries grp_last_i, and pos_last_i when it is
+//                    the last vector of the output position.
+//   s1               partial sums accumulate to S_v; at the last group S_v goes to s2.
+//   s2               one multiply per vector, S_v × Q_k(α) (qsa_qs_mult), accumulated onto
+//                    the bias; skipped (operand isolated) when the vector has no nonzero code
+//                    or α = 0. At pos_last the sum goes to s3 and the accumulator restarts at
+//                    the bias.
+//   s3               qsa_pkg::requantize, qsa_pkg::relu, 2x2 max-pool (pool_first_i starts a
+//                    window, pool_emit_i ends it) -> out_valid_o/out_o one cycle later.
+// So out_valid_o follows the position's last group cycle by exactly 4 cycles.
+//
+// Events (per cycle, for the performance counters): ev_lanes_o = nonzero-code lanes used
+// this cycle, ev_gated_o = those whose activation is zero (gated MACs); ev_mult_o and ev_pp_o
+// = a multiply and its partial products (NAF digits kept).
+module qsa_pe #(
+  parameter int Lanes = 8,
+  parameter int VecRows = 256,
+  localparam int MaxVec = 64,
+  localparam int CodeW = qsa_pkg::CodeWidth,
+  localparam int IdxWidth = $clog2(MaxVec),
+  localparam int LenWidth = $clog2(MaxVec + 1),
+  localparam int RowWidth = $clog2(VecRows),
+  localparam int LaneCntWidth = $clog2(Lanes + 1),
+  localparam int AW = qsa_pkg::ActWidth
+) (
+  input  logic                          clk_i,
+  input  logic                          rst_ni,
+  input  logic                          clear_i,       // abandon everything in flight
+
+  // store load port
+  input  logic                          ld_code_we_i,
+  input  logic                          ld_alpha_we_i,
+  input  logic [RowWidth-1:0]           ld_row_i,
+  input  logic [MaxVec*CodeW-1:0]       ld_codes_i,
+  input  logic [qsa_pkg::AlphaBits-1:0] ld_alpha_i,
+  input  logic                          ld_bias_we_i,
+  input  logic [qsa_pkg::AccWidth-1:0]  ld_bias_i,
+
+  // prefetch of a vector's codes and α into a slot
+  input  logic                          rd_i,
+  input  logic [RowWidth-1:0]           rd_row_i,
+  input  logic                          rd_slot_i,
+
+  // vector control
+  input  logic                          active_i,      // this PE has a filter in the group
+  input  logic                          start_i,
+  input  logic                          start_slot_i,
+  input  logic [LenWidth-1:0]           len_i,
+  input  logic                          grp_valid_i,
+  input  logic                          grp_last_i,
+  input  logic                          pos_last_i,
+  input  logic                          pool_first_i,
+  input  logic                          pool_emit_i,
+  input  logic [MaxVec*AW-1:0]          win_i,         // activation j at [8*j +: 8]
+
+  // layer configuration
+  input  logic [qsa_pkg::KWidth-1:0]    k_i,
+  input  logic [qsa_pkg::ReqShiftWidth-1:0] shift_i,
+  input  logic                          relu_i,
+  input  logic                          pool_i,
+
+  output logic                          out_valid_o,
+  output logic [AW-1:0]                 out_o,
+
+  output logic [LaneCntWidth-1:0]       ev_lanes_o,
+  output logic [LaneCntWidth-1:0]       ev_gated_o,
+  output logic                          ev_mult_o,
+  output logic [qsa_pkg::PpCountWidth-1:0] ev_pp_o
+);
+
+  localparam int RowBits = MaxVec * CodeW;
+  localparam int TermWidth = AW + 3;                       // ±(a << 2): 11 bits signed
+  localparam int SWidth = 17;                              // |S_v| <= 64·4·128 (spec §4)
+  localparam int PWidth = SWidth + 10;                     // qsa_qs_mult product width
+  localparam int AccW = qsa_pkg::AccWidth;
+
+  // ---------------------------------------------------------------------------------------
+  // Stores and prefetch slots
+  // ---------------------------------------------------------------------------------------
+  logic [RowBits-1:0]            code_rdata;
+  logic [qsa_pkg::AlphaBits-1:0] alpha_rdata;
+
+  qsa_mem #(.Width(RowBits), .Depth(VecRows)) u_code_store (
+    .clk_i,
+    .we_i   (ld_code_we_i),
+    .waddr_i(ld_row_i),
+    .wdata_i(ld_codes_i),
+    .wbe_i  ({(RowBits / 8){1'b1}}),
+    .re_i   (rd_i),
+    .raddr_i(rd_row_i),
+    .rdata_o(code_rdata)
+  );
+
+  qsa_mem #(.Width(qsa_pkg::AlphaBits), .Depth(VecRows)) u_alpha_store (
+    .clk_i,
+    .we_i   (ld_alpha_we_i),
+    .waddr_i(ld_row_i),
+    .wdata_i(ld_alpha_i),
+    .wbe_i  (1'b1),
+    .re_i   (rd_i),
+    .raddr_i(rd_row_i),
+    .rdata_o(alpha_rdata)
+  );
+
+  logic                          rd_q, rd_slot_q;
+  logic [RowBits-1:0]            slot0_codes_d, slot0_codes_q, slot1_codes_d, slot1_codes_q;
+  logic [qsa_pkg::AlphaBits-1:0] slot0_alpha_d, slot0_alpha_q, slot1_alpha_d, slot1_alpha_q;
+  logic [RowBits-1:0]            start_codes;
+  logic [qsa_pkg::AlphaBits-1:0] start_alpha;
+
+  assign slot0_codes_d = (rd_q && !rd_slot_q) ? code_rdata : slot0_codes_q;
+  assign slot0_alpha_d = (rd_q && !rd_slot_q) ? alpha_rdata : slot0_alpha_q;
+  assign slot1_codes_d = (rd_q && rd_slot_q) ? code_rdata : slot1_codes_q;
+  assign slot1_alpha_d = (rd_q && rd_slot_q) ? alpha_rdata : slot1_alpha_q;
+  assign start_codes   = start_slot_i ? slot1_codes_q : slot0_codes_q;
+  assign start_alpha   = start_slot_i ? slot1_alpha_q : slot0_alpha_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rd_q          <= 1'b0;
+      rd_slot_q     <= 1'b0;
+      slot0_codes_q <= '0;
+      slot0_alpha_q <= '0;
+      slot1_codes_q <= '0;
+      slot1_alpha_q <= '0;
+    end else begin
+      rd_q          <= rd_i;
+      rd_slot_q     <= rd_slot_i;
+      slot0_codes_q <= slot0_codes_d;
+      slot0_alpha_q <= slot0_alpha_d;
+      slot1_codes_q <= slot1_codes_d;
+      slot1_alpha_q <= slot1_alpha_d;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Working vector and zero-skip compaction
+  // ---------------------------------------------------------------------------------------
+  logic [RowBits-1:0]            codes_d, codes_q;
+  logic [qsa_pkg::AlphaBits-1:0] alpha_d, alpha_q;
+  logic [LenWidth-1:0]           zs_len;
+  logic                          zs_valid;
+  logic [Lanes*IdxWidth-1:0]     zs_idx;
+  logic [Lanes-1:0]              zs_en;
+  logic [LenWidth-1:0]           zs_nnz;
+  logic                          zs_last, zs_busy, zs_empty, zs_reserved;
+
+  assign zs_len  = active_i ? len_i : '0;
+  assign codes_d = start_i ? start_codes : codes_q;
+  assign alpha_d = start_i ? start_alpha : alpha_q;
+
+  qsa_zero_skip #(.MaxVec(MaxVec), .Lanes(Lanes)) u_zero_skip (
+    .clk_i,
+    .rst_ni,
+    .start_i   (start_i | clear_i),
+    .codes_i   (start_codes),
+    .len_i     (clear_i ? '0 : zs_len),
+    .bits3_i   (1'b1),
+    .ready_i   (1'b1),
+    .valid_o   (zs_valid),
+    .idx_o     (zs_idx),
+    .lane_en_o (zs_en),
+    .last_o    (zs_last),
+    .busy_o    (zs_busy),
+    .empty_o   (zs_empty),
+    .nnz_o     (zs_nnz),
+    .reserved_o(zs_reserved)
+  );
+
+  // The compaction's own end-of-vector flags are not needed: the core sequences the vector
+  // by the group's slowest PE. Codes reaching a PE are never reserved (qsa_code_unpack
+  // reports those before they are stored).
+  logic unused_zs;
+  assign unused_zs = zs_last ^ zs_busy ^ zs_empty ^ zs_reserved;
+
+  // ---------------------------------------------------------------------------------------
+  // Stage 0: lanes (select, decode, shift/invert) and the lane sum
+  // ---------------------------------------------------------------------------------------
+  logic signed [Lanes*SWidth-1:0] term;       // lane l's signed term at [l*SWidth +: SWidth]
+  logic [Lanes-1:0]               lane_use;   // lane l carries a nonzero code
+  logic [Lanes-1:0]               lane_zero;  // ... whose activation is zero (gated)
+
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane
+    logic [IdxWidth-1:0]          idx;
+    logic [CodeW-1:0]             code;
+    logic [qsa_pkg::DecWidth-1:0] dec;
+    logic signed [AW-1:0]         act;
+    logic signed [TermWidth-1:0]  mag;
+    logic                         unused_dec;
+
+    assign idx          = zs_idx[l*IdxWidth +: IdxWidth];
+    assign code         = codes_q[idx*CodeW +: CodeW];
+    assign act          = win_i[idx*AW +: AW];
+    assign dec          = qsa_pkg::decode_code(code, 1'b1);
+    assign unused_dec   = dec[qsa_pkg::DecReserved];
+    assign lane_use[l]  = grp_valid_i && zs_valid && zs_en[l] && !dec[qsa_pkg::DecZero];
+    assign lane_zero[l] = lane_use[l] && (act == '0);
+    // A gated lane (zero activation, or no code) is held at zero: its adder input does not
+    // toggle.
+    assign mag = (lane_use[l] && !lane_zero[l])
+                 ? (TermWidth'(act) <<< dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth])
+                 : '0;
+    assign term[l*SWidth +: SWidth] = dec[qsa_pkg::DecNeg] ? -(SWidth'(mag)) : SWidth'(mag);
+  end
+
+  logic signed [SWidth-1:0]   lane_sum;
+  logic [LaneCntWidth-1:0]    lanes_used;
+  logic [LaneCntWidth-1:0]    lanes_gated;
+
+  always_comb begin
+    lane_sum    = '0;
+    lanes_used  = '0;
+    lanes_gated = '0;
+    for (int l = 0; l < Lanes; l++) begin
+      lane_sum    = lane_sum + term[l*SWidth +: SWidth];
+      lanes_used  = lanes_used + LaneCntWidth'(lane_use[l]);
+      lanes_gated = lanes_gated + LaneCntWidth'(lane_zero[l]);
+    end
+  end
+
+  // s1: the partial sum of this cycle and the vector's flags
+  logic                          s1_valid_d, s1_valid_q;
+  logic signed [SWidth-1:0]      s1_sum_d, s1_sum_q;
+  logic                          s1_last_d, s1_last_q;
+  logic [2:0]                    s1_pos_d, s1_pos_q;   // {pos_last, pool_first, pool_emit}
+  logic                          s1_nz_d, s1_nz_q;
+  logic [qsa_pkg::AlphaBits-1:0] s1_alpha_d, s1_alpha_q;
+
+  assign s1_valid_d = grp_valid_i && !clear_i;
+  assign s1_sum_d   = lane_sum;
+  assign s1_last_d  = grp_last_i;
+  assign s1_pos_d   = {pos_last_i, pool_first_i, pool_emit_i};
+  assign s1_nz_d    = (zs_nnz != '0);
+  assign s1_alpha_d = alpha_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Stage 1: the vector sum S_v
+  // ---------------------------------------------------------------------------------------
+  logic signed [SWidth-1:0]      sacc_d, sacc_q;
+  logic signed [SWidth-1:0]      s_final;
+  logic                          s2_valid_d, s2_valid_q;
+  logic signed [SWidth-1:0]      s2_sum_d, s2_sum_q;
+  logic [2:0]                    s2_pos_d, s2_pos_q;
+  logic                          s2_mul_d, s2_mul_q;   // the multiply is needed
+  logic [qsa_pkg::AlphaBits-1:0] s2_alpha_d, s2_alpha_q;
+
+  assign s_final = sacc_q + s1_sum_q;
+
+  always_comb begin
+    sacc_d     = sacc_q;
+    s2_valid_d = 1'b0;
+    s2_sum_d   = s2_sum_q;
+    s2_pos_d   = s2_pos_q;
+    s2_mul_d   = s2_mul_q;
+    s2_alpha_d = s2_alpha_q;
+    if (clear_i) begin
+      sacc_d = '0;
+    end else if (s1_valid_q) begin
+      sacc_d = s1_last_q ? '0 : s_final;
+      if (s1_last_q) begin
+        s2_valid_d = 1'b1;
+        s2_sum_d   = s_final;
+        s2_pos_d   = s1_pos_q;
+        s2_mul_d   = s1_nz_q && (s1_alpha_q != '0);
+        s2_alpha_d = s1_alpha_q;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Stage 2: one quality-scalable multiply per vector, accumulation onto the bias
+  // ---------------------------------------------------------------------------------------
+  logic signed [SWidth-1:0]         mul_x;
+  logic signed [PWidth-1:0]         product;
+  logic [qsa_pkg::PpCountWidth-1:0] pp_count;
+
+  // Operand isolation: a vector that needs no multiply presents x = 0 to the multiplier.
+  assign mul_x = (s2_valid_q && s2_mul_q) ? s2_sum_q : '0;
+
+  qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult (
+    .clk_i,
+    .rst_ni,
+    .x_i       (mul_x),
+    .alpha_i   (s2_mul_q ? s2_alpha_q : '0),
+    .k_i,
+    .p_o       (product),
+    .pp_count_o(pp_count)
+  );
+
+  logic signed [AccW-1:0] bias_d, bias_q;
+  logic signed [AccW-1:0] acc_d, acc_q;
+  logic signed [AccW-1:0] acc_sum;
+  logic                   s3_valid_d, s3_valid_q;
+  logic signed [AccW-1:0] s3_acc_d, s3_acc_q;
+  logic [1:0]             s3_pool_d, s3_pool_q;  // {pool_first, pool_emit}
+
+  assign bias_d  = ld_bias_we_i ? ld_bias_i : bias_q;
+  assign acc_sum = acc_q + AccW'(product);
+
+  always_comb begin
+    acc_d      = acc_q;
+    s3_valid_d = 1'b0;
+    s3_acc_d   = s3_acc_q;
+    s3_pool_d  = s3_pool_q;
+    if (clear_i || ld_bias_we_i) begin
+      acc_d = bias_d;
+    end else if (s2_valid_q) begin
+      if (s2_pos_q[2]) begin
+        s3_valid_d = 1'b1;
+        s3_acc_d   = acc_sum;
+        s3_pool_d  = s2_pos_q[1:0];
+        acc_d      = bias_q;
+      end else begin
+        acc_d = acc_sum;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Stage 3: requantize, ReLU, 2x2 max-pool
+  // ---------------------------------------------------------------------------------------
+  logic signed [AW-1:0] q_req, q_act, pool_max, q_out;
+  logic signed [AW-1:0] pmax_d, pmax_q;
+  logic                 out_valid_d, out_valid_q;
+  logic [AW-1:0]        out_d, out_q;
+
+  assign q_req    = qsa_pkg::requantize(s3_acc_q, shift_i);
+  assign q_act    = relu_i ? qsa_pkg::relu(q_req) : q_req;
+  assign pool_max = (q_act > pmax_q) ? q_act : pmax_q;
+  assign q_out    = s3_pool_q[1] ? q_act : pool_max;
+
+  always_comb begin
+    pmax_d      = pmax_q;
+    out_valid_d = 1'b0;
+    out_d       = out_q;
+    if (s3_valid_q && !clear_i) begin
+      if (!pool_i) begin
+        out_valid_d = 1'b1;
+        out_d       = q_act;
+      end else begin
+        pmax_d = q_out;
+        if (s3_pool_q[0]) begin
+          out_valid_d = 1'b1;
+          out_d       = q_out;
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      codes_q     <= '0;
+      alpha_q     <= '0;
+      s1_valid_q  <= 1'b0;
+      s1_sum_q    <= '0;
+      s1_last_q   <= 1'b0;
+      s1_pos_q    <= '0;
+      s1_nz_q     <= 1'b0;
+      s1_alpha_q  <= '0;
+      sacc_q      <= '0;
+      s2_valid_q  <= 1'b0;
+      s2_sum_q    <= '0;
+      s2_pos_q    <= '0;
+      s2_mul_q    <= 1'b0;
+      s2_alpha_q  <= '0;
+      bias_q      <= '0;
+      acc_q       <= '0;
+      s3_valid_q  <= 1'b0;
+      s3_acc_q    <= '0;
+      s3_pool_q   <= '0;
+      pmax_q      <= '0;
+      out_valid_q <= 1'b0;
+      out_q       <= '0;
+    end else begin
+      codes_q     <= codes_d;
+      alpha_q     <= alpha_d;
+      s1_valid_q  <= s1_valid_d;
+      s1_sum_q    <= s1_sum_d;
+      s1_last_q   <= s1_last_d;
+      s1_pos_q    <= s1_pos_d;
+      s1_nz_q     <= s1_nz_d;
+      s1_alpha_q  <= s1_alpha_d;
+      sacc_q      <= sacc_d;
+      s2_valid_q  <= s2_valid_d;
+      s2_sum_q    <= s2_sum_d;
+      s2_pos_q    <= s2_pos_d;
+      s2_mul_q    <= s2_mul_d;
+      s2_alpha_q  <= s2_alpha_d;
+      bias_q      <= bias_d;
+      acc_q       <= acc_d;
+      s3_valid_q  <= s3_valid_d;
+      s3_acc_q    <= s3_acc_d;
+      s3_pool_q   <= s3_pool_d;
+      pmax_q      <= pmax_d;
+      out_valid_q <= out_valid_d;
+      out_q       <= out_d;
+    end
+  end
+
+  assign out_valid_o = out_valid_q;
+  assign out_o       = out_q;
+  assign ev_lanes_o  = lanes_used;
+  assign ev_gated_o  = lanes_gated;
+  assign ev_mult_o   = s2_valid_q && s2_mul_q;
+  assign ev_pp_o     = (s2_valid_q && s2_mul_q) ? pp_count : '0;
+
+endmodule

@@ -1,0 +1,1007 @@
+// The sequencer (docs/architecture.md): runs DESC_COUNT layers from DRAM without host help, in
+// the order of spec §8 v2, and owns the one DMA engine.
+//
+// Per layer: fetch the 64-byte descriptor (DESC_PTR + 64·i), check it and plan it
+// (qsa_desc_check), then run the bands. Three activities overlap, each with its own state:
+//   load     band b's input rows -> activation buffer half b mod 2 (qsa_act_buf), as soon as
+//            that half is free (double buffering: band b+1 loads while band b computes);
+//   compute  per filter group: load the group's codes (qsa_code_unpack -> the PEs' code rows
+//            and the cycle table), α's and biases into the PEs, then one qsa_compute job over
+//            the band; needs the band's input half loaded and its output half free;
+//   store    band b's output (qsa_out_buf half b mod 2) -> DRAM, while the next band computes.
+// The DMA serves one command at a time; when it is idle the store goes first, then the group
+// load, then the input load.
+//
+// Layer i reads ACT_ADDR[i mod 2] and writes ACT_ADDR[(i+1) mod 2]; section offsets of the
+// descriptor are relative to MODEL_BASE.
+//
+// Errors (ERR_STATUS bit, ERR_CAUSE): a bad DESC_COUNT, a descriptor the checker refuses
+// (BAD_DESC), a reserved weight code (BAD_CODE, ERR_ADDR = its code word), a DMA window
+// violation (WINDOW) or error response (AXI_RESP). The first error is reported once (err_o
+// pulse with layer, cause and address); the sequencer then lets the DMA command in flight
+// finish (reads are drained, a store completes with its real data), abandons the compute and
+// ends the run with done_o, ready for the next START.
+module qsa_seq #(
+  parameter int Pes = 8,
+  parameter int Lanes = 8,
+  parameter int VecRows = 256,
+  parameter int ActHalfBytes = 32768,
+  parameter int OutHalfBytes = 8192,
+  localparam int MaxVec = 64,
+  localparam int CodeW = qsa_pkg::CodeWidth,
+  localparam int LenWidth = $clog2(MaxVec + 1),
+  localparam int RowWidth = $clog2(VecRows),
+  localparam int VpfWidth = $clog2(VecRows + 1),
+  localparam int CycWidth = $clog2(MaxVec + 1),
+  localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8),
+  localparam int OutRAddrWidth = $clog2(OutHalfBytes / 8),
+  localparam int DmaLenWidth = 24,
+  localparam int PeIdxWidth = $clog2(Pes + 1)
+) (
+  input  logic                        clk_i,
+  input  logic                        rst_ni,
+
+  // control registers (qsa_axil_csr)
+  input  logic                        start_i,
+  input  logic [31:0]                 model_base_i,
+  input  logic [31:0]                 desc_ptr_i,
+  input  logic [8:0]                  desc_count_i,
+  input  logic [31:0]                 act_addr0_i,
+  input  logic [31:0]                 act_addr1_i,
+  input  logic [127:0]                k_override_i,
+  output logic                        busy_o,
+  output logic                        done_o,
+  output logic [3:0]                  err_o,        // ERR_STATUS bit pulses
+  output logic [7:0]                  err_layer_o,
+  output logic [7:0]                  err_cause_o,
+  output logic [31:0]                 err_addr_o,
+  output logic [7:0]                  layer_o,
+
+  // DMA (qsa_dma)
+  output logic                        dma_cmd_valid_o,
+  input  logic                        dma_cmd_ready_i,
+  output logic                        dma_cmd_write_o,
+  output logic [31:0]                 dma_cmd_addr_o,
+  output logic [DmaLenWidth-1:0]      dma_cmd_len_o,
+  input  logic                        dma_done_i,
+  input  logic                        dma_err_i,
+  input  logic [1:0]                  dma_err_code_i,
+  input  logic [31:0]                 dma_err_addr_i,
+  input  logic                        dma_err_decerr_i,
+  input  logic                        dma_rd_valid_i,
+  output logic                        dma_rd_ready_o,
+  input  logic [63:0]                 dma_rd_data_i,
+  output logic                        dma_wr_valid_o,
+  input  logic                        dma_wr_ready_i,
+  output logic [63:0]                 dma_wr_data_o,
+
+  // activation buffer write port
+  output logic                        ab_we_o,
+  output logic                        ab_whalf_o,
+  output logic [ActWAddrWidth-1:0]    ab_waddr_o,
+  output logic [63:0]                 ab_wdata_o,
+
+  // output buffer read port
+  output logic                        obr_re_o,
+  output logic                        obr_half_o,
+  output logic [OutRAddrWidth-1:0]    obr_raddr_o,
+  input  logic [63:0]                 obr_rdata_i,
+
+  // compute (qsa_compute): layer configuration
+  output logic                        cfg_chanwise_o,
+  output logic [LenWidth-1:0]         cfg_vec_len_o,
+  output logic [qsa_pkg::KWidth-1:0]  cfg_k_o,
+  output logic [4:0]                  cfg_shift_o,
+  output logic                        cfg_relu_o,
+  output logic                        cfg_pool_o,
+  output logic [3:0]                  cfg_kw_o,
+  output logic [3:0]                  cfg_stride_o,
+  output logic [3:0]                  cfg_pad_t_o,
+  output logic [3:0]                  cfg_pad_l_o,
+  output logic [12:0]                 cfg_in_h_o,
+  output logic [12:0]                 cfg_in_c_o,
+  output logic [13:0]                 cfg_fan_in_o,
+  output logic [VpfWidth-1:0]         cfg_vpf_o,
+  output logic [12:0]                 cfg_comp_w_o,
+  output logic [12:0]                 cfg_out_c_o,
+  output logic [31:0]                 cfg_row_bytes_o,
+  output logic [31:0]                 cfg_out_row_bytes_o,
+  // compute: job
+  output logic                        job_start_o,
+  output logic [12:0]                 job_y0_o,
+  output logic [12:0]                 job_y1_o,
+  output logic [12:0]                 job_row_lo_o,
+  output logic [2:0]                  job_in_mis_o,
+  output logic [2:0]                  job_out_mis_o,
+  output logic                        job_half_o,
+  output logic [12:0]                 job_ch0_o,
+  output logic [Pes-1:0]              job_active_o,
+  input  logic                        job_done_i,
+  output logic                        compute_clear_o,
+  // compute: cycle table and PE stores
+  output logic                        tbl_we_o,
+  output logic                        tbl_first_o,
+  output logic [RowWidth-1:0]         tbl_row_o,
+  output logic [CycWidth-1:0]         tbl_cyc_o,
+  output logic [Pes-1:0]              ld_code_we_o,
+  output logic [Pes-1:0]              ld_alpha_we_o,
+  output logic [Pes-1:0]              ld_bias_we_o,
+  output logic [RowWidth-1:0]         ld_row_o,
+  output logic [MaxVec*CodeW-1:0]     ld_codes_o,
+  output logic [7:0]                  ld_alpha_o,
+  output logic [31:0]                 ld_bias_o
+);
+
+  // x / 21 for x < 2^22 (exact: checked exhaustively when this constant was chosen; the
+  // cosimulation covers it again). Words and slots of 3-bit code streams.
+  function automatic logic [21:0] div21(input logic [21:0] x);
+    logic [49:0] prod;
+    prod  = 50'(x) * 50'd6391321;
+    div21 = 22'(prod >> 27);
+  endfunction
+
+  // ---------------------------------------------------------------------------------------
+  // Descriptor check
+  // ---------------------------------------------------------------------------------------
+  logic [511:0] desc_d, desc_q;
+  logic         dc_start, dc_done, dc_err;
+  logic [7:0]   dc_cause;
+  logic         first_d, first_q;
+  logic [15:0]  prev_h_d, prev_h_q, prev_w_d, prev_w_q, prev_c_d, prev_c_q;
+  logic [7:0]   layer_d, layer_q;
+  logic [3:0]   k_nibble;
+
+  assign k_nibble = (layer_q < 8'd32) ? k_override_i[{layer_q[4:0], 2'b00} +: 4] : 4'd0;
+
+  logic         d_bits3, d_chanwise, d_relu, d_pool, d_fc;
+  logic [6:0]   d_vec_len;
+  logic [2:0]   d_k;
+  logic [3:0]   d_kh, d_kw, d_stride, d_pad_t, d_pad_l, d_pad_b, d_pad_r;
+  logic [4:0]   d_shift;
+  logic [12:0]  d_in_h, d_in_w, d_in_c, d_out_c;
+  logic [13:0]  d_fan_in;
+  logic [VpfWidth-1:0] d_vpf;
+  logic [12:0]  d_conv_h, d_conv_w, d_comp_h, d_comp_w, d_out_h, d_out_w;
+  logic [31:0]  d_row_bytes, d_out_row_bytes;
+  logic [12:0]  d_band_rows;
+  logic [31:0]  d_codes_off, d_alpha_off, d_bias_off, d_vec_count;
+
+  qsa_desc_check #(
+    .ActBufBytes(ActHalfBytes),
+    .OutBufBytes(OutHalfBytes),
+    .VecRows    (VecRows),
+    .Pes        (Pes)
+  ) u_desc_check (
+    .clk_i,
+    .rst_ni,
+    .start_i        (dc_start),
+    .desc_i         (desc_q),
+    .first_i        (first_q),
+    .prev_h_i       (prev_h_q),
+    .prev_w_i       (prev_w_q),
+    .prev_c_i       (prev_c_q),
+    .k_ovr_en_i     (k_nibble[3]),
+    .k_ovr_i        (k_nibble[2:0]),
+    .done_o         (dc_done),
+    .err_o          (dc_err),
+    .err_cause_o    (dc_cause),
+    .bits3_o        (d_bits3),
+    .chanwise_o     (d_chanwise),
+    .relu_o         (d_relu),
+    .pool_o         (d_pool),
+    .fc_o           (d_fc),
+    .vec_len_o      (d_vec_len),
+    .k_o            (d_k),
+    .kh_o           (d_kh),
+    .kw_o           (d_kw),
+    .stride_o       (d_stride),
+    .pad_t_o        (d_pad_t),
+    .pad_l_o        (d_pad_l),
+    .pad_b_o        (d_pad_b),
+    .pad_r_o        (d_pad_r),
+    .shift_o        (d_shift),
+    .in_h_o         (d_in_h),
+    .in_w_o         (d_in_w),
+    .in_c_o         (d_in_c),
+    .out_c_o        (d_out_c),
+    .fan_in_o       (d_fan_in),
+    .vpf_o          (d_vpf),
+    .conv_h_o       (d_conv_h),
+    .conv_w_o       (d_conv_w),
+    .comp_h_o       (d_comp_h),
+    .comp_w_o       (d_comp_w),
+    .out_h_o        (d_out_h),
+    .out_w_o        (d_out_w),
+    .row_bytes_o    (d_row_bytes),
+    .out_row_bytes_o(d_out_row_bytes),
+    .band_rows_o    (d_band_rows),
+    .codes_off_o    (d_codes_off),
+    .alpha_off_o    (d_alpha_off),
+    .bias_off_o     (d_bias_off),
+    .vec_count_o    (d_vec_count)
+  );
+
+  // Fields the datapath does not need (they are checked, and kept for the plan).
+  logic unused_desc;
+  assign unused_desc = ^{d_fc, d_pad_b, d_pad_r, d_conv_h, d_conv_w, d_vec_count, d_in_w};
+
+  // ---------------------------------------------------------------------------------------
+  // DMA ownership
+  // ---------------------------------------------------------------------------------------
+  localparam logic [2:0] OwnNone  = 3'd0;
+  localparam logic [2:0] OwnDesc  = 3'd1;
+  localparam logic [2:0] OwnCodes = 3'd2;
+  localparam logic [2:0] OwnAlpha = 3'd3;  // α's and biases: the byte reader
+  localparam logic [2:0] OwnActIn = 3'd4;
+  localparam logic [2:0] OwnStore = 3'd5;
+
+  logic [2:0]  own_d, own_q;
+  logic        abort_d, abort_q;        // an error was reported: finish the command, stop
+
+  // requests
+  logic        req_desc, req_gl, req_ld, req_st;
+  logic [31:0] gl_addr, ld_addr, st_addr;
+  logic [DmaLenWidth-1:0] gl_len, ld_len, st_len;
+  logic [2:0]  gl_own;                  // OwnCodes or OwnAlpha
+  logic        grant_desc, grant_gl, grant_ld, grant_st;
+  logic        dma_idle;
+
+  assign dma_idle   = (own_q == OwnNone) && dma_cmd_ready_i && !abort_q;
+  assign grant_st   = dma_idle && req_st;
+  assign grant_desc = dma_idle && !req_st && req_desc;
+  assign grant_gl   = dma_idle && !req_st && !req_desc && req_gl;
+  assign grant_ld   = dma_idle && !req_st && !req_desc && !req_gl && req_ld;
+
+  logic [31:0] desc_addr_d, desc_addr_q;
+
+  always_comb begin
+    dma_cmd_valid_o = grant_st | grant_desc | grant_gl | grant_ld;
+    dma_cmd_write_o = grant_st;
+    dma_cmd_addr_o  = desc_addr_q;
+    dma_cmd_len_o   = DmaLenWidth'(64);
+    if (grant_st) begin
+      dma_cmd_addr_o = st_addr;
+      dma_cmd_len_o  = st_len;
+    end else if (grant_gl) begin
+      dma_cmd_addr_o = gl_addr;
+      dma_cmd_len_o  = gl_len;
+    end else if (grant_ld) begin
+      dma_cmd_addr_o = ld_addr;
+      dma_cmd_len_o  = ld_len;
+    end
+  end
+
+  logic dma_ok;       // the command that just completed succeeded
+  assign dma_ok = dma_done_i && !dma_err_i;
+
+  always_comb begin
+    own_d = own_q;
+    if (dma_done_i) own_d = OwnNone;
+    if (grant_st)   own_d = OwnStore;
+    if (grant_desc) own_d = OwnDesc;
+    if (grant_gl)   own_d = gl_own;
+    if (grant_ld)   own_d = OwnActIn;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Run / layer state machine
+  // ---------------------------------------------------------------------------------------
+  localparam logic [2:0] MIdle   = 3'd0;
+  localparam logic [2:0] MDesc   = 3'd1;  // fetch the descriptor
+  localparam logic [2:0] MCheck  = 3'd2;
+  localparam logic [2:0] MLayer  = 3'd3;  // bands
+  localparam logic [2:0] MDrain  = 3'd4;  // after an error: let the DMA finish
+  localparam logic [2:0] MFinish = 3'd5;
+
+  logic [2:0]  mst_d, mst_q;
+  logic [8:0]  count_d, count_q;
+  logic [3:0]  desc_beat_d, desc_beat_q;
+  logic        layer_done;              // every band of the layer stored
+
+  // error reporting (first error only)
+  logic [3:0]  err_bits;
+  logic [7:0]  err_cause;
+  logic [31:0] err_addr;
+  logic        code_err;                // reserved code popped
+  logic [31:0] code_err_addr;
+
+  always_comb begin
+    err_bits  = '0;
+    err_cause = qsa_regs_pkg::ERR_CAUSE_NONE;
+    err_addr  = '0;
+    if (dma_done_i && dma_err_i) begin
+      if (dma_err_code_i == 2'd1) begin
+        err_bits[qsa_regs_pkg::ERR_STATUS_WINDOW_LSB] = 1'b1;
+        err_cause = (own_q == OwnStore) ? qsa_regs_pkg::ERR_CAUSE_WIN_WRITE
+                                        : qsa_regs_pkg::ERR_CAUSE_WIN_READ;
+      end else begin
+        err_bits[qsa_regs_pkg::ERR_STATUS_AXI_RESP_LSB] = 1'b1;
+        if (own_q == OwnStore) begin
+          err_cause = dma_err_decerr_i ? qsa_regs_pkg::ERR_CAUSE_AXI_WR_DECERR
+                                       : qsa_regs_pkg::ERR_CAUSE_AXI_WR_SLVERR;
+        end else begin
+          err_cause = dma_err_decerr_i ? qsa_regs_pkg::ERR_CAUSE_AXI_RD_DECERR
+                                       : qsa_regs_pkg::ERR_CAUSE_AXI_RD_SLVERR;
+        end
+      end
+      err_addr = dma_err_addr_i;
+    end else if (mst_q == MCheck && dc_done && dc_err) begin
+      err_bits[qsa_regs_pkg::ERR_STATUS_BAD_DESC_LSB] = 1'b1;
+      err_cause = dc_cause;
+      err_addr  = desc_addr_q;
+    end else if (code_err) begin
+      err_bits[qsa_regs_pkg::ERR_STATUS_BAD_CODE_LSB] = 1'b1;
+      err_cause = qsa_regs_pkg::ERR_CAUSE_CODE_RESERVED;
+      err_addr  = code_err_addr;
+    end else if (mst_q == MIdle && start_i &&
+                 (desc_count_i == '0 || desc_count_i > 9'd256)) begin
+      err_bits[qsa_regs_pkg::ERR_STATUS_BAD_DESC_LSB] = 1'b1;
+      err_cause = qsa_regs_pkg::ERR_CAUSE_DESC_COUNT;
+      err_addr  = desc_ptr_i;
+    end
+    if (abort_q) err_bits = '0;  // report the first error only
+  end
+
+  logic failed;
+  assign failed = (err_bits != '0);
+
+  assign err_o       = err_bits;
+  assign err_cause_o = err_cause;
+  assign err_addr_o  = err_addr;
+  assign err_layer_o = layer_q;
+
+  always_comb begin
+    mst_d       = mst_q;
+    count_d     = count_q;
+    layer_d     = layer_q;
+    desc_d      = desc_q;
+    desc_beat_d = desc_beat_q;
+    desc_addr_d = desc_addr_q;
+    first_d     = first_q;
+    prev_h_d    = prev_h_q;
+    prev_w_d    = prev_w_q;
+    prev_c_d    = prev_c_q;
+    abort_d     = abort_q;
+    dc_start    = 1'b0;
+    req_desc    = 1'b0;
+    done_o      = 1'b0;
+
+    case (mst_q)
+      MIdle: begin
+        abort_d = 1'b0;
+        if (start_i) begin
+          count_d     = desc_count_i;
+          layer_d     = '0;
+          first_d     = 1'b1;
+          desc_addr_d = desc_ptr_i;
+          desc_beat_d = '0;
+          mst_d       = MDesc;
+        end
+      end
+      MDesc: begin
+        req_desc = (own_q == OwnNone) && (desc_beat_q == '0);
+        if (own_q == OwnDesc && dma_rd_valid_i) begin
+          desc_d[{desc_beat_q[2:0], 6'd0} +: 64] = dma_rd_data_i;
+          desc_beat_d = desc_beat_q + 4'd1;
+        end
+        if (own_q == OwnDesc && dma_ok) begin
+          dc_start = 1'b1;
+          mst_d    = MCheck;
+        end
+      end
+      MCheck: begin
+        if (dc_done && !dc_err) mst_d = MLayer;
+      end
+      MLayer: begin
+        if (layer_done) begin
+          first_d  = 1'b0;
+          prev_h_d = 16'(d_out_h);
+          prev_w_d = 16'(d_out_w);
+          prev_c_d = 16'(d_out_c);
+          if (9'(layer_q) + 9'd1 == count_q) begin
+            mst_d = MFinish;
+          end else begin
+            layer_d     = layer_q + 8'd1;
+            desc_addr_d = desc_addr_q + 32'd64;
+            desc_beat_d = '0;
+            mst_d       = MDesc;
+          end
+        end
+      end
+      MDrain: begin
+        if (own_q == OwnNone) mst_d = MFinish;
+      end
+      MFinish: begin
+        done_o = 1'b1;
+        mst_d  = MIdle;
+      end
+      default: mst_d = MIdle;
+    endcase
+
+    if (failed) begin
+      abort_d = 1'b1;
+      mst_d   = (mst_q == MIdle) ? MFinish : MDrain;
+    end
+  end
+
+  assign busy_o          = (mst_q != MIdle);
+  assign layer_o         = layer_q;
+  assign compute_clear_o = abort_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Layer configuration to the array
+  // ---------------------------------------------------------------------------------------
+  assign cfg_chanwise_o      = d_chanwise;
+  assign cfg_vec_len_o       = d_vec_len;
+  assign cfg_k_o             = d_k;
+  assign cfg_shift_o         = d_shift;
+  assign cfg_relu_o          = d_relu;
+  assign cfg_pool_o          = d_pool;
+  assign cfg_kw_o            = d_kw;
+  assign cfg_stride_o        = d_stride;
+  assign cfg_pad_t_o         = d_pad_t;
+  assign cfg_pad_l_o         = d_pad_l;
+  assign cfg_in_h_o          = d_in_h;
+  assign cfg_in_c_o          = d_in_c;
+  assign cfg_fan_in_o        = d_fan_in;
+  assign cfg_vpf_o           = d_vpf;
+  assign cfg_comp_w_o        = d_comp_w;
+  assign cfg_out_c_o         = d_out_c;
+  assign cfg_row_bytes_o     = d_row_bytes;
+  assign cfg_out_row_bytes_o = d_out_row_bytes;
+
+  logic        running;                 // bands of a checked layer are in progress
+  assign running = (mst_q == MLayer) && !abort_q;
+
+  logic [31:0] in_base, out_base;       // this layer's activation tensors
+  assign in_base  = layer_q[0] ? act_addr1_i : act_addr0_i;
+  assign out_base = layer_q[0] ? act_addr0_i : act_addr1_i;
+
+  logic        layer_init;              // the cycle the layer's bands begin
+  assign layer_init = (mst_q == MCheck) && dc_done && !dc_err;
+
+  // Band rows [y0, min(Hc, y0 + T)) and the input rows they need (spec §8 v2).
+  function automatic logic [12:0] band_end(input logic [12:0] y0, input logic [12:0] t,
+                                           input logic [12:0] hc);
+    logic [13:0] e;
+    e        = 14'(y0) + 14'(t);
+    band_end = (e > 14'(hc)) ? hc : 13'(e);
+  endfunction
+
+  // ---------------------------------------------------------------------------------------
+  // Input loads
+  // ---------------------------------------------------------------------------------------
+  logic [1:0]  in_full_d, in_full_q;
+  logic [12:0] ld_y0_d, ld_y0_q;
+  logic        ld_half_d, ld_half_q;
+  logic [12:0] row_lo0_d, row_lo0_q, row_lo1_d, row_lo1_q;
+  logic [2:0]  mis0_d, mis0_q, mis1_d, mis1_q;
+  logic [ActWAddrWidth-1:0] ld_word_d, ld_word_q;
+
+  logic [12:0]        ld_y1;
+  logic signed [17:0] ld_first, ld_last;   // input rows, before clipping
+  logic [12:0]        ld_row_lo, ld_row_hi;
+  logic [31:0]        ld_off;
+
+  assign ld_y1     = band_end(ld_y0_q, d_band_rows, d_comp_h);
+  assign ld_first  = 18'(ld_y0_q) * 18'(d_stride) - 18'(d_pad_t);
+  assign ld_last   = 18'(ld_y1) * 18'(d_stride) - 18'(d_stride) + 18'(d_kh) - 18'sd1 - 18'(d_pad_t);
+  assign ld_row_lo = (ld_first < 0) ? 13'd0 : 13'(ld_first);
+  assign ld_row_hi = (ld_last > 18'(d_in_h) - 18'sd1) ? d_in_h - 13'd1 : 13'(ld_last);
+  assign ld_off    = 32'(ld_row_lo) * d_row_bytes;
+  assign ld_addr   = in_base + ld_off;
+  assign ld_len    = DmaLenWidth'((32'(ld_row_hi) - 32'(ld_row_lo) + 32'd1) * d_row_bytes);
+  assign req_ld    = running && (ld_y0_q < d_comp_h) && !in_full_q[ld_half_q];
+
+  // ---------------------------------------------------------------------------------------
+  // Output stores
+  // ---------------------------------------------------------------------------------------
+  logic [1:0]  out_full_d, out_full_q;
+  logic [12:0] st_y0_d, st_y0_q;
+  logic        st_half_d, st_half_q;
+  logic [OutRAddrWidth-1:0] st_word_d, st_word_q;
+  logic        st_have_d, st_have_q;    // obr_rdata holds the next beat
+
+  logic [12:0] st_y1, st_r0, st_r1;     // output rows (after pooling)
+  assign st_y1    = band_end(st_y0_q, d_band_rows, d_comp_h);
+  assign st_r0    = d_pool ? (st_y0_q >> 1) : st_y0_q;
+  assign st_r1    = d_pool ? (st_y1 >> 1) : st_y1;
+  assign st_addr  = out_base + 32'(st_r0) * d_out_row_bytes;
+  assign st_len   = DmaLenWidth'((32'(st_r1) - 32'(st_r0)) * d_out_row_bytes);
+  assign req_st   = running && out_full_q[st_half_q];
+
+  // ---------------------------------------------------------------------------------------
+  // Compute: group loads and jobs
+  // ---------------------------------------------------------------------------------------
+  localparam logic [2:0] CIdle  = 3'd0;
+  localparam logic [2:0] CCodes = 3'd1;  // codes -> PE code rows and the cycle table
+  localparam logic [2:0] CAlpha = 3'd2;  // α bytes -> PE α rows
+  localparam logic [2:0] CBias  = 3'd3;  // bias bytes -> PE biases
+  localparam logic [2:0] CJob   = 3'd4;
+
+  logic [2:0]  cst_d, cst_q;
+  logic [12:0] cp_y0_d, cp_y0_q;
+  logic        cp_half_d, cp_half_q;
+  logic [12:0] ch0_d, ch0_q;           // first filter of the group
+  logic [PeIdxWidth-1:0] eg;           // filters in the group
+  logic [12:0] ch_left;
+  logic        cmd_sent_d, cmd_sent_q; // this phase's DMA command was granted
+  logic        cmd_done_d, cmd_done_q; // ... and completed
+
+  assign ch_left = d_out_c - ch0_q;
+  assign eg      = (ch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(ch_left);
+
+  // Code stream position of the group (word, code within it), advanced per group.
+  logic [31:0] cw_d, cw_q;             // word index in the layer's code stream
+  logic [4:0]  cslot_d, cslot_q;
+  logic [21:0] g_codes;                // slot + Eg·F: codes to cover from word cw
+  logic [21:0] g_words;                // words of the group
+  logic [21:0] g_adv_words;            // whole words consumed (next group's start)
+  logic [4:0]  g_adv_slot;
+  logic [5:0]  cpw;
+  assign cpw        = d_bits3 ? 6'd21 : 6'd32;
+  assign g_codes    = 22'(cslot_q) + 22'(eg) * 22'(d_fan_in);
+  assign g_words    = d_bits3 ? div21(g_codes + 22'd20) : ((g_codes + 22'd31) >> 5);
+  assign g_adv_words = d_bits3 ? div21(g_codes) : (g_codes >> 5);
+  assign g_adv_slot  = 5'(g_codes - g_adv_words * 22'(cpw));
+
+  // α and bias offsets of the group within their sections
+  logic [31:0] aoff_d, aoff_q;
+  logic [31:0] boff_d, boff_q;
+  logic [31:0] g_alpha_bytes;
+  assign g_alpha_bytes = 32'(eg) * 32'(d_vpf);
+
+  // the code-row pops: PE p, vector v (t, cpos: stream index and channel of v)
+  logic [PeIdxWidth-1:0] pp_d, pp_q;
+  logic [VpfWidth-1:0]   pv_d, pv_q;
+  logic [13:0]           pt_d, pt_q;
+  logic [12:0]           pc_d, pc_q;
+  logic [LenWidth-1:0]   pop_len;
+  logic [12:0]           pc_left;
+  logic [13:0]           pt_left;
+  logic [21:0]           popped_d, popped_q;   // codes popped in this group (error address)
+  logic [21:0]           code_pos, code_word;  // the popped row's first code: word in the group
+  assign code_pos  = 22'(cslot_q) + popped_q;
+  assign code_word = d_bits3 ? div21(code_pos) : (code_pos >> 5);
+  assign pc_left = d_in_c - pc_q;
+  assign pt_left = d_fan_in - pt_q;
+  always_comb begin
+    if (d_chanwise) pop_len = (pc_left > 13'(d_vec_len)) ? LenWidth'(d_vec_len) : LenWidth'(pc_left);
+    else            pop_len = (pt_left > 14'(d_vec_len)) ? LenWidth'(d_vec_len) : LenWidth'(pt_left);
+  end
+
+  // unpacker
+  logic                     up_clear, up_word_ready, up_vec_valid, up_vec_ready;
+  logic [MaxVec*CodeW-1:0]  up_row;
+  logic [LenWidth-1:0]      up_nnz;
+  logic                     up_reserved;
+
+  qsa_code_unpack #(.MaxVec(MaxVec), .BufCodes(128)) u_unpack (
+    .clk_i,
+    .rst_ni,
+    .clear_i       (up_clear),
+    .skip_i        (cslot_q),
+    .bits3_i       (d_bits3),
+    .word_valid_i  (own_q == OwnCodes && dma_rd_valid_i),
+    .word_ready_o  (up_word_ready),
+    .word_i        (dma_rd_data_i),
+    .vec_valid_i   (up_vec_valid),
+    .vec_len_i     (pop_len),
+    .vec_ready_o   (up_vec_ready),
+    .row_o         (up_row),
+    .row_nnz_o     (up_nnz),
+    .row_reserved_o(up_reserved)
+  );
+
+  // byte reader for α's and biases: byte lane of the current beat, bytes left to take
+  logic [2:0]  br_lane_d, br_lane_q;
+  logic [15:0] br_left_d, br_left_q;
+  logic [23:0] bias_acc_d, bias_acc_q;    // low three bytes of the bias being assembled
+  logic [1:0]  bias_byte_d, bias_byte_q;
+  logic [7:0]  br_byte;
+  logic        br_take;                   // a byte is consumed this cycle
+  assign br_byte = dma_rd_data_i[{br_lane_q, 3'd0} +: 8];
+
+  logic                 pop;
+  logic [CycWidth-1:0]  pop_cyc;
+  assign pop     = up_vec_valid && up_vec_ready;
+  // ceil(nnz / Lanes)
+  assign pop_cyc = CycWidth'((32'(up_nnz) + 32'(Lanes) - 32'd1) / 32'(Lanes));
+
+  // The group load's DMA requests: codes, then α's, then biases.
+  always_comb begin
+    req_gl  = 1'b0;
+    gl_own  = OwnCodes;
+    gl_addr = model_base_i + d_codes_off + {cw_q[28:0], 3'd0};
+    gl_len  = DmaLenWidth'({g_words, 3'd0});
+    if (running && !cmd_sent_q) begin
+      case (cst_q)
+        CCodes: req_gl = 1'b1;
+        CAlpha: begin
+          req_gl  = 1'b1;
+          gl_own  = OwnAlpha;
+          gl_addr = model_base_i + d_alpha_off + aoff_q;
+          gl_len  = DmaLenWidth'(g_alpha_bytes);
+        end
+        CBias: begin
+          req_gl  = 1'b1;
+          gl_own  = OwnAlpha;
+          gl_addr = model_base_i + d_bias_off + boff_q;
+          gl_len  = DmaLenWidth'({eg, 2'b00});
+        end
+        default: req_gl = 1'b0;
+      endcase
+    end
+  end
+
+  always_comb begin
+    cst_d       = cst_q;
+    cp_y0_d     = cp_y0_q;
+    cp_half_d   = cp_half_q;
+    ch0_d       = ch0_q;
+    cmd_sent_d  = cmd_sent_q;
+    cmd_done_d  = cmd_done_q;
+    cw_d        = cw_q;
+    cslot_d     = cslot_q;
+    aoff_d      = aoff_q;
+    boff_d      = boff_q;
+    pp_d        = pp_q;
+    pv_d        = pv_q;
+    pt_d        = pt_q;
+    pc_d        = pc_q;
+    popped_d    = popped_q;
+    br_lane_d   = br_lane_q;
+    br_left_d   = br_left_q;
+    bias_acc_d  = bias_acc_q;
+    bias_byte_d = bias_byte_q;
+    in_full_d   = in_full_q;
+    out_full_d  = out_full_q;
+    ld_y0_d     = ld_y0_q;
+    ld_half_d   = ld_half_q;
+    ld_word_d   = ld_word_q;
+    row_lo0_d   = row_lo0_q;
+    row_lo1_d   = row_lo1_q;
+    mis0_d      = mis0_q;
+    mis1_d      = mis1_q;
+    st_y0_d     = st_y0_q;
+    st_half_d   = st_half_q;
+    st_word_d   = st_word_q;
+    st_have_d   = st_have_q;
+
+    up_clear    = 1'b0;
+    up_vec_valid = 1'b0;
+    code_err    = 1'b0;
+    code_err_addr = model_base_i + d_codes_off + {(cw_q[28:0] + 29'(code_word)), 3'd0};
+    br_take     = 1'b0;
+    job_start_o = 1'b0;
+
+    tbl_we_o      = 1'b0;
+    tbl_first_o   = (pp_q == '0);
+    tbl_row_o     = RowWidth'(pv_q);
+    tbl_cyc_o     = pop_cyc;
+    ld_code_we_o  = '0;
+    ld_alpha_we_o = '0;
+    ld_bias_we_o  = '0;
+    ld_row_o      = RowWidth'(pv_q);
+    ld_codes_o    = up_row;
+    ld_alpha_o    = br_byte;
+    ld_bias_o     = {br_byte, bias_acc_q};
+
+    ab_we_o        = 1'b0;
+    ab_whalf_o     = ld_half_q;
+    ab_waddr_o     = ld_word_q;
+    ab_wdata_o     = dma_rd_data_i;
+    obr_re_o       = 1'b0;
+    obr_half_o     = st_half_q;
+    obr_raddr_o    = st_word_q;
+    dma_wr_valid_o = 1'b0;
+    dma_wr_data_o  = obr_rdata_i;
+
+    // ---- layer start
+    if (layer_init) begin
+      in_full_d  = '0;
+      out_full_d = '0;
+      ld_y0_d    = '0;
+      ld_half_d  = 1'b0;
+      st_y0_d    = '0;
+      st_half_d  = 1'b0;
+      cp_y0_d    = '0;
+      cp_half_d  = 1'b0;
+      cst_d      = CIdle;
+    end
+
+    // ---- read stream routing (ready is computed apart, below: it never depends on valid)
+    if (own_q == OwnActIn) begin
+      ab_we_o = dma_rd_valid_i;
+      if (dma_rd_valid_i) ld_word_d = ld_word_q + ActWAddrWidth'(1);
+    end
+    // α and bias bytes: one byte per cycle
+    br_take = (own_q == OwnAlpha) && !abort_q && (br_left_q != '0) && dma_rd_valid_i;
+
+    // ---- input loads
+    if (grant_ld) begin
+      ld_word_d = '0;
+      if (!ld_half_q) begin
+        row_lo0_d = ld_row_lo;
+        mis0_d    = ld_off[2:0];
+      end else begin
+        row_lo1_d = ld_row_lo;
+        mis1_d    = ld_off[2:0];
+      end
+    end
+    if (own_q == OwnActIn && dma_ok) begin
+      in_full_d[ld_half_q] = 1'b1;
+      ld_half_d = !ld_half_q;
+      ld_y0_d   = ld_y1;
+    end
+
+    // ---- output stores: read word i, present it, read i+1 on the handshake
+    if (grant_st) begin
+      obr_re_o    = 1'b1;
+      obr_raddr_o = '0;
+      st_word_d   = OutRAddrWidth'(1);
+      st_have_d   = 1'b0;
+    end
+    if (own_q == OwnStore) begin
+      st_have_d = 1'b1;   // the read issued last cycle has arrived
+      if (st_have_q) begin
+        dma_wr_valid_o = 1'b1;
+        if (dma_wr_ready_i) begin
+          // the next word is read now and shows on obr_rdata_i next cycle
+          obr_re_o  = 1'b1;
+          st_word_d = st_word_q + OutRAddrWidth'(1);
+        end
+      end
+    end
+    if (own_q == OwnStore && dma_done_i) begin
+      dma_wr_valid_o = 1'b0;
+      if (!dma_err_i) begin
+        out_full_d[st_half_q] = 1'b0;
+        st_half_d = !st_half_q;
+        st_y0_d   = st_y1;
+      end
+    end
+
+    // ---- compute
+    if (running) begin
+      case (cst_q)
+        CIdle: begin
+          if (cp_y0_q < d_comp_h && in_full_q[cp_half_q] && !out_full_q[cp_half_q]) begin
+            cst_d      = CCodes;
+            ch0_d      = '0;
+            cw_d       = '0;
+            cslot_d    = '0;
+            aoff_d     = '0;
+            boff_d     = '0;
+            cmd_sent_d = 1'b0;
+            cmd_done_d = 1'b0;
+            pp_d       = '0;
+            pv_d       = '0;
+            pt_d       = '0;
+            pc_d       = '0;
+            popped_d   = '0;
+          end
+        end
+        CCodes: begin
+          if (grant_gl) begin
+            cmd_sent_d = 1'b1;
+            up_clear   = 1'b1;
+          end
+          if (own_q == OwnCodes && dma_ok) cmd_done_d = 1'b1;
+          if (cmd_sent_q && pp_q != eg) begin
+            up_vec_valid = 1'b1;
+            if (pop) begin
+              ld_code_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
+              tbl_we_o   = 1'b1;
+              popped_d   = popped_q + 22'(pop_len);
+              code_err   = up_reserved;
+              // next vector of this filter, or the next filter
+              if (pv_q + VpfWidth'(1) == d_vpf) begin
+                pv_d = '0;
+                pt_d = '0;
+                pc_d = '0;
+                pp_d = pp_q + PeIdxWidth'(1);
+              end else begin
+                pv_d = pv_q + VpfWidth'(1);
+                pt_d = pt_q + 14'(pop_len);
+                pc_d = (pc_q + 13'(pop_len) == d_in_c) ? '0 : pc_q + 13'(pop_len);
+              end
+            end
+          end
+          if (pp_q == eg && (cmd_done_q || (own_q == OwnCodes && dma_ok))) begin
+            cst_d      = CAlpha;
+            cmd_sent_d = 1'b0;
+            cmd_done_d = 1'b0;
+            pp_d       = '0;
+            pv_d       = '0;
+          end
+        end
+        CAlpha, CBias: begin
+          if (grant_gl) begin
+            cmd_sent_d  = 1'b1;
+            br_lane_d   = gl_addr[2:0];
+            br_left_d   = 16'(gl_len);
+            bias_byte_d = '0;
+          end
+          if (br_take) begin
+            br_lane_d = br_lane_q + 3'd1;
+            br_left_d = br_left_q - 16'd1;
+            if (cst_q == CAlpha) begin
+              ld_alpha_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
+              if (pv_q + VpfWidth'(1) == d_vpf) begin
+                pv_d = '0;
+                pp_d = pp_q + PeIdxWidth'(1);
+              end else begin
+                pv_d = pv_q + VpfWidth'(1);
+              end
+            end else begin
+              // little-endian: bias_acc holds bytes 0..2 when byte 3 arrives
+              bias_byte_d = bias_byte_q + 2'd1;
+              bias_acc_d  = {br_byte, bias_acc_q[23:8]};
+              if (bias_byte_q == 2'd3) begin
+                ld_bias_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
+                pp_d = pp_q + PeIdxWidth'(1);
+              end
+            end
+          end
+          if (own_q == OwnAlpha && dma_ok) begin
+            cmd_sent_d = 1'b0;
+            pp_d       = '0;
+            pv_d       = '0;
+            cst_d      = (cst_q == CAlpha) ? CBias : CJob;
+            if (cst_q == CBias) job_start_o = 1'b1;
+          end
+        end
+        CJob: begin
+          if (job_done_i) begin
+            // next group, or the band is complete
+            cw_d     = cw_q + 32'(g_adv_words);
+            cslot_d  = g_adv_slot;
+            aoff_d   = aoff_q + g_alpha_bytes;
+            boff_d   = boff_q + 32'({eg, 2'b00});
+            popped_d = '0;
+            if (ch0_q + 13'(eg) == d_out_c) begin
+              in_full_d[cp_half_q]  = 1'b0;
+              out_full_d[cp_half_q] = 1'b1;
+              cp_half_d = !cp_half_q;
+              cp_y0_d   = band_end(cp_y0_q, d_band_rows, d_comp_h);
+              cst_d     = CIdle;
+            end else begin
+              ch0_d = ch0_q + 13'(eg);
+              cst_d = CCodes;
+            end
+          end
+        end
+        default: cst_d = CIdle;
+      endcase
+    end
+    if (abort_q) cst_d = CIdle;
+  end
+
+  // Read-stream ready per owner. The α/bias byte reader releases a beat after its last lane,
+  // after the last wanted byte, or at once when no byte of it is wanted.
+  always_comb begin
+    case (own_q)
+      OwnDesc, OwnActIn: dma_rd_ready_o = 1'b1;
+      OwnCodes:          dma_rd_ready_o = up_word_ready || abort_q;
+      OwnAlpha:          dma_rd_ready_o = abort_q || (br_left_q <= 16'd1) || (br_lane_q == 3'd7);
+      default:           dma_rd_ready_o = 1'b0;
+    endcase
+  end
+
+  assign layer_done = running && (st_y0_q >= d_comp_h) && (d_comp_h != '0)
+                      && (own_q == OwnNone);
+
+  // job parameters
+  logic [2:0]  cp_r0;   // low bits of the band's first output row
+  assign cp_r0        = d_pool ? cp_y0_q[3:1] : cp_y0_q[2:0];
+  assign job_y0_o     = cp_y0_q;
+  assign job_y1_o     = band_end(cp_y0_q, d_band_rows, d_comp_h);
+  assign job_row_lo_o = cp_half_q ? row_lo1_q : row_lo0_q;
+  assign job_in_mis_o = cp_half_q ? mis1_q : mis0_q;
+  assign job_out_mis_o = 3'(cp_r0 * d_out_row_bytes[2:0]);  // (r0 · ob) mod 8
+  assign job_half_o   = cp_half_q;
+  assign job_ch0_o    = ch0_q;
+  always_comb begin
+    job_active_o = '0;
+    for (int p = 0; p < Pes; p++) job_active_o[p] = (PeIdxWidth'(p) < eg);
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Registers
+  // ---------------------------------------------------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      desc_q      <= '0;
+      first_q     <= 1'b1;
+      prev_h_q    <= '0;
+      prev_w_q    <= '0;
+      prev_c_q    <= '0;
+      layer_q     <= '0;
+      own_q       <= OwnNone;
+      abort_q     <= 1'b0;
+      desc_addr_q <= '0;
+      mst_q       <= MIdle;
+      count_q     <= '0;
+      desc_beat_q <= '0;
+      in_full_q   <= '0;
+      ld_y0_q     <= '0;
+      ld_half_q   <= 1'b0;
+      row_lo0_q   <= '0;
+      row_lo1_q   <= '0;
+      mis0_q      <= '0;
+      mis1_q      <= '0;
+      ld_word_q   <= '0;
+      out_full_q  <= '0;
+      st_y0_q     <= '0;
+      st_half_q   <= 1'b0;
+      st_word_q   <= '0;
+      st_have_q   <= 1'b0;
+      cst_q       <= CIdle;
+      cp_y0_q     <= '0;
+      cp_half_q   <= 1'b0;
+      ch0_q       <= '0;
+      cmd_sent_q  <= 1'b0;
+      cmd_done_q  <= 1'b0;
+      cw_q        <= '0;
+      cslot_q     <= '0;
+      aoff_q      <= '0;
+      boff_q      <= '0;
+      pp_q        <= '0;
+      pv_q        <= '0;
+      pt_q        <= '0;
+      pc_q        <= '0;
+      popped_q    <= '0;
+      br_lane_q   <= '0;
+      br_left_q   <= '0;
+      bias_acc_q  <= '0;
+      bias_byte_q <= '0;
+    end else begin
+      desc_q      <= desc_d;
+      first_q     <= first_d;
+      prev_h_q    <= prev_h_d;
+      prev_w_q    <= prev_w_d;
+      prev_c_q    <= prev_c_d;
+      layer_q     <= layer_d;
+      own_q       <= own_d;
+      abort_q     <= abort_d;
+      desc_addr_q <= desc_addr_d;
+      mst_q       <= mst_d;
+      count_q     <= count_d;
+      desc_beat_q <= desc_beat_d;
+      in_full_q   <= in_full_d;
+      ld_y0_q     <= ld_y0_d;
+      ld_half_q   <= ld_half_d;
+      row_lo0_q   <= row_lo0_d;
+      row_lo1_q   <= row_lo1_d;
+      mis0_q      <= mis0_d;
+      mis1_q      <= mis1_d;
+      ld_word_q   <= ld_word_d;
+      out_full_q  <= out_full_d;
+      st_y0_q     <= st_y0_d;
+      st_half_q   <= st_half_d;
+      st_word_q   <= st_word_d;
+      st_have_q   <= st_have_d;
+      cst_q       <= cst_d;
+      cp_y0_q     <= cp_y0_d;
+      cp_half_q   <= cp_half_d;
+      ch0_q       <= ch0_d;
+      cmd_sent_q  <= cmd_sent_d;
+      cmd_done_q  <= cmd_done_d;
+      cw_q        <= cw_d;
+      cslot_q     <= cslot_d;
+      aoff_q      <= aoff_d;
+      boff_q      <= boff_d;
+      pp_q        <= pp_d;
+      pv_q        <= pv_d;
+      pt_q        <= pt_d;
+      pc_q        <= pc_d;
+      popped_q    <= popped_d;
+      br_lane_q   <= br_lane_d;
+      br_left_q   <= br_left_d;
+      bias_acc_q  <= bias_acc_d;
+      bias_byte_q <= bias_byte_d;
+    end
+  end
+
+endmodule

@@ -1,0 +1,169 @@
+#include "qsa/sim/accel.h"
+
+#include <fmt/format.h>
+
+#include "Vqsa_top.h"
+#include "qsa/cmodel/error.h"
+#include "qsa/sim/verilator_ports.h"
+#include "qsa_regs.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+namespace qsa::sim {
+
+void AccelConfig::Validate() const {
+  dram.Validate();
+  host.Validate();
+  auto check = [&](uint64_t off, const char* field) {
+    if (off % 8 != 0 || off >= dram.size) {
+      throw ConfigError(fmt::format(
+          "AccelConfig: {} = {:#x} must be 8-byte aligned and inside the DRAM ({:#x} bytes)",
+          field, off, dram.size));
+    }
+  };
+  check(model_offset, "model_offset");
+  check(act0_offset, "act0_offset");
+  check(act1_offset, "act1_offset");
+  if (max_cycles == 0) throw ConfigError("AccelConfig: max_cycles must be positive");
+}
+
+Accel::Accel(const AccelConfig& cfg)
+    : cfg_((cfg.Validate(), cfg)),
+      ctx_(std::make_unique<VerilatedContext>()),
+      dram_(cfg.dram),
+      host_(cfg.host) {
+  if (!cfg_.trace_fst.empty()) ctx_->traceEverOn(true);
+  top_ = std::make_unique<Vqsa_top>(ctx_.get(), "qsa_top");
+  if (!cfg_.trace_fst.empty()) {
+    trace_ = std::make_unique<VerilatedFstC>();
+    top_->trace(trace_.get(), 99);
+    trace_->open(cfg_.trace_fst.c_str());
+  }
+  top_->clk_i = 0;
+  top_->rst_ni = 0;
+  top_->eval();
+  for (int i = 0; i < 4; ++i) Clock();
+  top_->rst_ni = 1;
+  dram_.Reset();
+}
+
+Accel::~Accel() {
+  if (trace_) trace_->close();
+  top_->final();
+}
+
+void Accel::Clock() {
+  AxiSlaveOut s;
+  dram_.Drive(s);
+  ApplyAxiSlaveOut(s, *top_);
+  AxiLiteMasterOut hm;
+  host_.Drive(hm);
+  ApplyAxiLiteMasterOut(hm, *top_);
+  top_->clk_i = 0;
+  top_->eval();
+  if (trace_) trace_->dump(ctx_->time());
+  ctx_->timeInc(1);
+  const AxiMasterOut m = SampleAxiMasterOut(*top_);
+  const AxiLiteSlaveOut hs = SampleAxiLiteSlaveOut(*top_);
+  dram_.Tick(m, s);
+  host_.Tick(hm, hs);
+  top_->clk_i = 1;
+  top_->eval();
+  if (trace_) trace_->dump(ctx_->time());
+  ctx_->timeInc(1);
+  ++cycle_;
+}
+
+uint32_t Accel::ReadReg(uint32_t offset) {
+  host_.StartRead(offset);
+  for (int i = 0; i < 10000; ++i) {
+    Clock();
+    if (auto r = host_.TakeRead()) {
+      if (!r->ok()) throw Error(fmt::format("qsa_top: read of register {:#x} answered {}", offset, r->resp));
+      return r->data;
+    }
+  }
+  throw Error(fmt::format("qsa_top: read of register {:#x} timed out", offset));
+}
+
+void Accel::WriteReg(uint32_t offset, uint32_t value) {
+  host_.StartWrite(offset, value);
+  for (int i = 0; i < 10000; ++i) {
+    Clock();
+    if (auto r = host_.TakeWrite()) {
+      if (!r->ok()) throw Error(fmt::format("qsa_top: write of register {:#x} answered {}", offset, r->resp));
+      return;
+    }
+  }
+  throw Error(fmt::format("qsa_top: write of register {:#x} timed out", offset));
+}
+
+void Accel::LoadModel(std::span<const uint8_t> image) {
+  if (cfg_.model_offset + image.size() > cfg_.dram.size) {
+    throw Error(fmt::format("qsa_top: a {}-byte model does not fit the DRAM", image.size()));
+  }
+  dram_.Write(Base() + cfg_.model_offset, image);
+}
+
+void Accel::LoadInput(std::span<const int8_t> acts) {
+  dram_.Write(Base() + cfg_.act0_offset,
+              std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(acts.data()), acts.size()));
+}
+
+std::vector<int8_t> Accel::LayerOutput(int layer, size_t n) const {
+  const uint64_t off = (layer % 2 == 0) ? cfg_.act1_offset : cfg_.act0_offset;
+  const std::vector<uint8_t> b = dram_.Read(Base() + off, n);
+  return {b.begin(), b.end()};
+}
+
+AccelRun Accel::Run(int count, const std::vector<int>& k_override) {
+  const uint32_t base = static_cast<uint32_t>(Base());
+  WriteReg(QSA_REG_MODEL_BASE_OFFSET, base + static_cast<uint32_t>(cfg_.model_offset));
+  WriteReg(QSA_REG_DESC_PTR_OFFSET, base + static_cast<uint32_t>(cfg_.model_offset) + 64);
+  WriteReg(QSA_REG_DESC_COUNT_OFFSET, static_cast<uint32_t>(count));
+  WriteReg(QSA_REG_ACT_ADDR0_OFFSET, base + static_cast<uint32_t>(cfg_.act0_offset));
+  WriteReg(QSA_REG_ACT_ADDR1_OFFSET, base + static_cast<uint32_t>(cfg_.act1_offset));
+  WriteReg(QSA_REG_WIN_BASE_OFFSET, base);
+  WriteReg(QSA_REG_WIN_LIMIT_OFFSET, static_cast<uint32_t>(Base() + cfg_.dram.size));
+  for (int r = 0; r < 4; ++r) {
+    uint32_t v = 0;
+    for (int j = 0; j < 8; ++j) {
+      const size_t layer = static_cast<size_t>(r * 8 + j);
+      if (layer < k_override.size() && k_override[layer] >= 0) {
+        v |= (8u | static_cast<uint32_t>(k_override[layer] & 7)) << (4 * j);
+      }
+    }
+    WriteReg(QSA_REG_K_OVERRIDE_OFFSET(r), v);
+  }
+  WriteReg(QSA_REG_PERF_CTRL_OFFSET, QSA_PERF_CTRL_CLEAR_MASK);
+  AccelRun run;
+  const uint64_t start = cycle_;
+  WriteReg(QSA_REG_IRQ_STATUS_OFFSET, 0xffffffffu);
+  WriteReg(QSA_REG_IRQ_ENABLE_OFFSET, QSA_IRQ_ENABLE_DONE_MASK);
+  WriteReg(QSA_REG_CTRL_OFFSET, QSA_CTRL_START_MASK | QSA_CTRL_IRQ_EN_MASK);
+  // Wait for the DONE interrupt, then read the registers as a driver would.
+  while (cycle_ - start < cfg_.max_cycles) {
+    Clock();
+    if (top_->irq_o) {
+      run.finished = true;
+      break;
+    }
+  }
+  run.cycles = cycle_ - start;
+  run.status = ReadReg(QSA_REG_STATUS_OFFSET);
+  run.finished = run.finished && (run.status & QSA_STATUS_DONE_MASK);
+  run.err_status = ReadReg(QSA_REG_ERR_STATUS_OFFSET);
+  run.err_info = ReadReg(QSA_REG_ERR_INFO_OFFSET);
+  run.err_addr = ReadReg(QSA_REG_ERR_ADDR_OFFSET);
+  WriteReg(QSA_REG_IRQ_STATUS_OFFSET, 0xffffffffu);
+  constexpr uint32_t kCounters =
+      (QSA_REG_STALL_CYCLES_LO_OFFSET - QSA_REG_PERF_BASE_OFFSET) / 8 + 1;
+  for (uint32_t i = 0; i < kCounters; ++i) {
+    const uint64_t lo = ReadReg(QSA_REG_PERF_LO_OFFSET(i));
+    const uint64_t hi = ReadReg(QSA_REG_PERF_HI_OFFSET(i));
+    run.counters.push_back(hi << 32 | lo);
+  }
+  return run;
+}
+
+}  // namespace qsa::sim

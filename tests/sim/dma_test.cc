@@ -1,0 +1,405 @@
+// qsa_dma (Verilated) against AxiDram: random unaligned read and write commands under random
+// latency, stalls, bandwidth limits and stream back-pressure; the error paths (SLVERR, DECERR,
+// window). The C++ driver plays the command port, the read-stream consumer and the write-stream
+// producer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Vqsa_dma.h"
+#include "qsa/sim/axi_dram.h"
+#include "qsa/sim/rng.h"
+#include "qsa/sim/verilator_ports.h"
+#include "verilated.h"
+
+namespace qsa::sim {
+namespace {
+
+constexpr uint64_t kBase = 0x80000000ULL;
+constexpr uint64_t kSize = 64 * 1024;
+constexpr int kStrb = 8;       // qsa_dma DataWidth = 64
+constexpr int kMaxBurst = 16;  // qsa_dma default
+constexpr int kCmdTimeout = 200000;
+
+struct Outcome {
+  bool done = false;  // done_o seen before the watchdog
+  bool err = false;
+  int code = 0;
+  uint32_t err_addr = 0;
+  int decerr = -1;              // err_decerr_o with done_o (-1: the model has no such port)
+  std::vector<uint64_t> beats;  // read beats taken from rd_data_o, or write beats taken
+  bool last_ok = true;          // rd_last_o exactly on the last expected beat
+  int64_t pulses_rd = 0;        // beats_rd_o pulses during the command
+  int64_t pulses_wr = 0;
+  uint64_t cycles = 0;
+};
+
+/// err_decerr_o, or -1 for a qsa_dma without it.
+template <class Top>
+int DecErr(const Top& top) {
+  if constexpr (requires { top.err_decerr_o; }) {
+    return top.err_decerr_o;
+  } else {
+    return -1;
+  }
+}
+
+/// Beats that cover [addr, addr + len).
+int64_t CoverBeats(uint64_t addr, uint64_t len) {
+  return static_cast<int64_t>(((addr + len + kStrb - 1) / kStrb) - addr / kStrb);
+}
+
+class DmaBench {
+ public:
+  DmaBench(const DramConfig& cfg, uint64_t seed, double prod_prob, double cons_prob)
+      : ctx_(std::make_unique<VerilatedContext>()),
+        dram_(cfg),
+        rng_(seed),
+        prod_prob_(prod_prob),
+        cons_prob_(cons_prob) {
+    top_ = std::make_unique<Vqsa_dma>(ctx_.get(), "dma");
+    top_->clk_i = 0;
+    top_->rst_ni = 0;
+    top_->eval();
+    for (int i = 0; i < 4; ++i) Clock();
+    top_->rst_ni = 1;
+    dram_.Reset();
+  }
+  ~DmaBench() { top_->final(); }
+
+  AxiDram& dram() { return dram_; }
+  int64_t total_pulses_rd() const { return total_rd_; }
+  int64_t total_pulses_wr() const { return total_wr_; }
+
+  /// Runs one command to its done_o pulse. For writes, `beats` are the full beats to offer.
+  Outcome Run(bool write, uint32_t addr, uint32_t len, uint32_t win_base, uint32_t win_limit,
+              const std::vector<uint64_t>& beats = {}) {
+    Outcome o;
+    const int64_t expect = len == 0 ? 0 : CoverBeats(addr, len);
+    bool cmd_valid = true;
+    size_t prod_idx = 0;
+    bool prod_valid = write && !beats.empty() && rng_.Chance(prod_prob_);
+    bool cons_ready = rng_.Chance(cons_prob_);
+    for (int cyc = 0; cyc < kCmdTimeout; ++cyc) {
+      AxiSlaveOut s;
+      dram_.Drive(s);
+      ApplyAxiSlaveOut(s, *top_);
+      top_->cmd_valid_i = cmd_valid;
+      top_->cmd_write_i = write;
+      top_->cmd_addr_i = addr;
+      top_->cmd_len_i = len;
+      top_->win_base_i = win_base;
+      top_->win_limit_i = win_limit;
+      top_->wr_valid_i = prod_valid;
+      top_->wr_data_i = prod_idx < beats.size() ? beats[prod_idx] : 0;
+      top_->rd_ready_i = cons_ready;
+      top_->clk_i = 0;
+      top_->eval();
+
+      const AxiMasterOut m = SampleAxiMasterOut(*top_);
+      const bool cmd_hs = cmd_valid && top_->cmd_ready_o;
+      const bool wr_hs = prod_valid && top_->wr_ready_o;
+      const bool rd_hs = top_->rd_valid_o && cons_ready;
+      if (rd_hs) {
+        o.beats.push_back(top_->rd_data_o);
+        const bool last = static_cast<int64_t>(o.beats.size()) == expect;
+        if ((top_->rd_last_o != 0) != last) o.last_ok = false;
+      }
+      if (wr_hs) o.beats.push_back(beats[prod_idx]);
+      o.pulses_rd += top_->beats_rd_o;
+      o.pulses_wr += top_->beats_wr_o;
+      const bool done = top_->done_o != 0;
+      if (done) {
+        o.done = true;
+        o.err = top_->err_o != 0;
+        o.code = top_->err_code_o;
+        o.err_addr = top_->err_addr_o;
+        o.decerr = DecErr(*top_);
+      }
+      dram_.Tick(m, s);
+      top_->clk_i = 1;
+      top_->eval();
+
+      // Next cycle's driver state (Moore: decided now, presented next cycle).
+      if (cmd_hs) cmd_valid = false;
+      if (wr_hs) {
+        ++prod_idx;
+        prod_valid = false;
+      }
+      if (!prod_valid && prod_idx < beats.size()) prod_valid = rng_.Chance(prod_prob_);
+      cons_ready = rng_.Chance(cons_prob_);
+      o.cycles = static_cast<uint64_t>(cyc) + 1;
+      if (done) break;
+    }
+    total_rd_ += o.pulses_rd;
+    total_wr_ += o.pulses_wr;
+    return o;
+  }
+
+  /// Idle cycles (no command), e.g. to let the DRAM drain.
+  void Idle(int n) {
+    for (int i = 0; i < n; ++i) {
+      AxiSlaveOut s;
+      dram_.Drive(s);
+      ApplyAxiSlaveOut(s, *top_);
+      top_->cmd_valid_i = 0;
+      top_->wr_valid_i = 0;
+      top_->rd_ready_i = 0;
+      top_->clk_i = 0;
+      top_->eval();
+      const AxiMasterOut m = SampleAxiMasterOut(*top_);
+      dram_.Tick(m, s);
+      top_->clk_i = 1;
+      top_->eval();
+    }
+  }
+
+ private:
+  void Clock() {
+    top_->clk_i = 0;
+    top_->eval();
+    top_->clk_i = 1;
+    top_->eval();
+  }
+
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<Vqsa_dma> top_;
+  AxiDram dram_;
+  Rng rng_;
+  double prod_prob_;
+  double cons_prob_;
+  int64_t total_rd_ = 0;
+  int64_t total_wr_ = 0;
+};
+
+std::string Messages(const AxiDram& d) {
+  std::string s;
+  for (const std::string& m : d.protocol_messages()) s += m + "\n";
+  return s;
+}
+
+/// Full beats for a write of `data` at addr: bytes outside [addr, addr + len) are garbage.
+std::vector<uint64_t> WriteBeats(uint64_t addr, const std::vector<uint8_t>& data, Rng& rng) {
+  const uint64_t first = addr & ~uint64_t{kStrb - 1};
+  const int64_t n = CoverBeats(addr, data.size());
+  std::vector<uint64_t> beats;
+  for (int64_t b = 0; b < n; ++b) {
+    uint64_t v = rng.Next();
+    for (int lane = 0; lane < kStrb; ++lane) {
+      const uint64_t a = first + static_cast<uint64_t>(b * kStrb + lane);
+      if (a >= addr && a < addr + data.size()) {
+        v &= ~(uint64_t{0xff} << (8 * lane));
+        v |= uint64_t{data[a - addr]} << (8 * lane);
+      }
+    }
+    beats.push_back(v);
+  }
+  return beats;
+}
+
+// A few hundred random commands in four timing settings (fixed seeds).
+TEST(DmaCosim, RandomCommandsMatchShadowMemory) {
+  Rng top_rng(2024);
+  int commands = 0;
+  for (int seg = 0; seg < 4; ++seg) {
+    DramConfig cfg;
+    cfg.base = kBase;
+    cfg.size = kSize;
+    cfg.read_latency = static_cast<int>(top_rng.Range(1, 30));
+    cfg.write_latency = static_cast<int>(top_rng.Range(1, 30));
+    const double stalls[] = {0.0, 0.1, 0.3, 0.5};
+    const double bandwidth[] = {0.0, 0.0, 4.0, 12.0};
+    cfg.stall_prob = stalls[seg];
+    cfg.bytes_per_cycle = bandwidth[top_rng.Below(4)];
+    cfg.max_reads = static_cast<int>(top_rng.Range(1, 4));
+    cfg.seed = top_rng.Next();
+    const double prod = seg == 0 ? 1.0 : 0.3 + 0.7 * static_cast<double>(top_rng.Below(8)) / 8;
+    const double cons = seg == 0 ? 1.0 : 0.3 + 0.7 * static_cast<double>(top_rng.Below(8)) / 8;
+    SCOPED_TRACE("segment " + std::to_string(seg) + ": read_latency " +
+                 std::to_string(cfg.read_latency) + ", write_latency " +
+                 std::to_string(cfg.write_latency) + ", stall_prob " +
+                 std::to_string(cfg.stall_prob) + ", bytes_per_cycle " +
+                 std::to_string(cfg.bytes_per_cycle));
+    DmaBench t(cfg, top_rng.Next(), prod, cons);
+    Rng rng(top_rng.Next());
+    std::vector<uint8_t> shadow(kSize);
+    for (uint8_t& b : shadow) b = static_cast<uint8_t>(rng.Next());
+    t.dram().Write(kBase, shadow);
+
+    for (int n = 0; n < 100; ++n, ++commands) {
+      const uint64_t pick = rng.Below(10);
+      const uint32_t len = static_cast<uint32_t>(
+          pick < 4 ? rng.Range(1, 16) : (pick < 8 ? rng.Range(1, 300) : rng.Range(1, 2000)));
+      const uint64_t off = rng.Below(kSize - len + 1);
+      const uint32_t addr = static_cast<uint32_t>(kBase + off);
+      const bool write = rng.Chance(0.5);
+      const int64_t expect = CoverBeats(addr, len);
+      SCOPED_TRACE(std::string(write ? "write" : "read") + " addr " + std::to_string(addr) +
+                   " len " + std::to_string(len));
+      const AxiDramCounters before = t.dram().counters();
+      Outcome o;
+      std::vector<uint8_t> data(len);
+      if (write) {
+        for (uint8_t& b : data) b = static_cast<uint8_t>(rng.Next());
+        o = t.Run(true, addr, len, kBase, kBase + kSize, WriteBeats(addr, data, rng));
+      } else {
+        o = t.Run(false, addr, len, kBase, kBase + kSize);
+      }
+      ASSERT_TRUE(o.done) << "no done_o within " << kCmdTimeout << " cycles";
+      ASSERT_FALSE(o.err) << "err_code " << o.code;
+      ASSERT_EQ(static_cast<int64_t>(o.beats.size()), expect);
+      if (write) {
+        std::copy(data.begin(), data.end(), shadow.begin() + static_cast<ptrdiff_t>(off));
+        ASSERT_EQ(o.pulses_wr, expect);
+        ASSERT_EQ(o.pulses_rd, 0);
+      } else {
+        ASSERT_TRUE(o.last_ok);
+        ASSERT_EQ(o.pulses_rd, expect);
+        ASSERT_EQ(o.pulses_wr, 0);
+        const uint64_t first = addr & ~uint64_t{kStrb - 1};
+        for (uint32_t i = 0; i < len; ++i) {
+          const uint64_t a = addr + i;
+          const uint64_t beat = o.beats[(a - first) / kStrb];
+          ASSERT_EQ(static_cast<uint8_t>(beat >> (8 * (a % kStrb))), shadow[off + i])
+              << "byte " << i;
+        }
+      }
+      // The DRAM saw exactly the beats the DMA pulsed for, in bursts that obey MaxBurst.
+      const AxiDramCounters& after = t.dram().counters();
+      ASSERT_EQ(after.r_beats - before.r_beats, o.pulses_rd);
+      ASSERT_EQ(after.w_beats - before.w_beats, o.pulses_wr);
+      const int64_t bursts =
+          write ? after.aw_bursts - before.aw_bursts : after.ar_bursts - before.ar_bursts;
+      ASSERT_GE(bursts, (expect + kMaxBurst - 1) / kMaxBurst);
+      // Written bytes: only the strobed ones, i.e. exactly len.
+      if (write) {
+        ASSERT_EQ(after.write_strobe_bytes - before.write_strobe_bytes, int64_t{len});
+      }
+      ASSERT_EQ(after.protocol_errors, 0) << Messages(t.dram());
+      if (write) {
+        // The neighbourhood of the write: the new bytes, the bytes around untouched.
+        const uint64_t lo = off >= 16 ? off - 16 : 0;
+        const uint64_t hi = std::min<uint64_t>(kSize, off + len + 16);
+        const std::vector<uint8_t> got = t.dram().Read(kBase + lo, hi - lo);
+        ASSERT_TRUE(
+            std::equal(got.begin(), got.end(), shadow.begin() + static_cast<ptrdiff_t>(lo)));
+      }
+    }
+    t.Idle(4);
+    EXPECT_TRUE(t.dram().Idle());
+    EXPECT_EQ(t.dram().Read(kBase, kSize), shadow);
+    const AxiDramCounters& c = t.dram().counters();
+    EXPECT_EQ(c.r_beats, t.total_pulses_rd());
+    EXPECT_EQ(c.w_beats, t.total_pulses_wr());
+    EXPECT_EQ(c.read_bytes + c.write_bytes, (t.total_pulses_rd() + t.total_pulses_wr()) * kStrb);
+    EXPECT_EQ(c.r_slverr_beats + c.r_decerr_beats + c.b_slverr + c.b_decerr, 0);
+    EXPECT_EQ(c.protocol_errors, 0) << Messages(t.dram());
+    if (cfg.stall_prob > 0) {
+      EXPECT_GT(c.ar_wait_cycles + c.aw_wait_cycles + c.w_wait_cycles, 0);
+    }
+  }
+  EXPECT_EQ(commands, 400);
+}
+
+DramConfig ErrorConfig() {
+  DramConfig cfg;
+  cfg.base = kBase;
+  cfg.size = kSize;
+  cfg.read_latency = 4;
+  cfg.write_latency = 6;
+  cfg.stall_prob = 0.2;
+  cfg.seed = 3;
+  return cfg;
+}
+
+TEST(DmaCosim, ReadSlvErrReportsTheFailingBeat) {
+  DramConfig cfg = ErrorConfig();
+  cfg.error_base = kBase + 0x1234;  // beat 0x1230
+  cfg.error_size = 2;
+  DmaBench t(cfg, 1, 0.8, 0.7);
+  const Outcome o = t.Run(false, kBase + 0x1101, 500, kBase, kBase + kSize);
+  ASSERT_TRUE(o.done);
+  EXPECT_TRUE(o.err);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err_addr, kBase + 0x1230);
+  EXPECT_NE(o.decerr, 1);
+  // The beats before the error reached the consumer; the error beat and the rest of its burst
+  // were drained, and no further burst was issued.
+  EXPECT_EQ(static_cast<int64_t>(o.beats.size()), (0x1230 - 0x1100) / kStrb);
+  EXPECT_EQ(t.dram().counters().r_slverr_beats, 1);
+  EXPECT_EQ(t.dram().counters().r_beats, o.pulses_rd);
+  EXPECT_EQ(t.dram().counters().r_beats % kMaxBurst, 0);  // whole bursts (0x1100 is aligned)
+  EXPECT_EQ(t.dram().counters().protocol_errors, 0) << Messages(t.dram());
+
+  // The engine recovers: the next command succeeds.
+  const Outcome ok = t.Run(false, kBase + 8, 64, kBase, kBase + kSize);
+  EXPECT_TRUE(ok.done);
+  EXPECT_FALSE(ok.err);
+}
+
+TEST(DmaCosim, WriteSlvErrReportsTheBurstAddress) {
+  DramConfig cfg = ErrorConfig();
+  cfg.error_base = kBase + 0x2238;
+  cfg.error_size = 8;
+  DmaBench t(cfg, 2, 0.8, 0.7);
+  Rng rng(9);
+  std::vector<uint8_t> data(700, 0x77);
+  const uint32_t addr = kBase + 0x2003;
+  const std::vector<uint8_t> before = t.dram().Read(kBase + 0x2000, 0x400);
+  const Outcome o = t.Run(true, addr, 700, kBase, kBase + kSize, WriteBeats(addr, data, rng));
+  ASSERT_TRUE(o.done);
+  EXPECT_TRUE(o.err);
+  EXPECT_EQ(o.code, 2);
+  // Bursts of 16 beats (128 bytes) from 0x2000: the error beat 0x2238 is in the burst at 0x2200.
+  EXPECT_EQ(o.err_addr, kBase + 0x2200);
+  EXPECT_EQ(t.dram().counters().b_slverr, 1);
+  EXPECT_EQ(t.dram().counters().aw_bursts, 5);
+  EXPECT_EQ(t.dram().counters().w_beats, o.pulses_wr);
+  // Bytes before the failing beat are written; the failing beat and everything after are not.
+  const std::vector<uint8_t> after = t.dram().Read(kBase + 0x2000, 0x400);
+  for (size_t i = 0; i < after.size(); ++i) {
+    const bool written = i >= 3 && i < 0x238;
+    const bool kept_by_burst = i >= 0x240 && i < 0x280;  // rest of the failing burst: written
+    if (written || kept_by_burst) {
+      EXPECT_EQ(after[i], 0x77) << "byte " << i;
+    } else {
+      EXPECT_EQ(after[i], before[i]) << "byte " << i;
+    }
+  }
+  EXPECT_EQ(t.dram().counters().protocol_errors, 0) << Messages(t.dram());
+}
+
+TEST(DmaCosim, DecErrOutsideDramAndWindowError) {
+  DmaBench t(ErrorConfig(), 4, 1.0, 1.0);
+  // The window reaches beyond the DRAM: the read runs into DECERR at the DRAM's end.
+  const Outcome o = t.Run(false, kBase + kSize - 40, 100, kBase, kBase + 2 * kSize);
+  ASSERT_TRUE(o.done);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err_addr, kBase + kSize);
+  EXPECT_NE(o.decerr, 0);
+  EXPECT_EQ(static_cast<int64_t>(o.beats.size()), 5);
+  EXPECT_GE(t.dram().counters().r_decerr_beats, 1);
+
+  // Outside the window: no AXI traffic at all.
+  const AxiDramCounters before = t.dram().counters();
+  const Outcome w = t.Run(true, kBase + 100, 64, kBase + 128, kBase + kSize, {});
+  ASSERT_TRUE(w.done);
+  EXPECT_EQ(w.code, 1);
+  EXPECT_EQ(w.err_addr, kBase + 100);
+  EXPECT_EQ(t.dram().counters().aw_bursts, before.aw_bursts);
+  EXPECT_EQ(t.dram().counters().ar_bursts, before.ar_bursts);
+
+  // Zero length: done at once, no error, no traffic.
+  const Outcome z = t.Run(false, kBase, 0, kBase, kBase + kSize);
+  ASSERT_TRUE(z.done);
+  EXPECT_FALSE(z.err);
+  EXPECT_EQ(t.dram().counters().ar_bursts, before.ar_bursts);
+  EXPECT_EQ(t.dram().counters().protocol_errors, 0) << Messages(t.dram());
+}
+
+}  // namespace
+}  // namespace qsa::sim
