@@ -2,7 +2,7 @@
 """Generate the QSA register-map artefacts from rtl/regs/qsa_regs.json.
 
 One description, three generated files (nobody edits them by hand):
-  rtl/qsa_regs_pkg.sv           SystemVerilog package qsa_regs_pkg (localparams only)
+  rtl/qsa_0_regs_pkg.sv           SystemVerilog package qsa_regs_pkg (localparams only)
   firmware/include/qsa_regs.h   freestanding C11 header (stdint.h only)
   docs/registers.md             the register map as Markdown tables
 
@@ -23,7 +23,7 @@ import sys
 
 PROG = "gen_regs.py"
 JSON_REL = "rtl/regs/qsa_regs.json"
-PKG_REL = "rtl/qsa_regs_pkg.sv"
+PKG_REL = "rtl/qsa_0_regs_pkg.sv"
 HDR_REL = "firmware/include/qsa_regs.h"
 DOC_REL = "docs/registers.md"
 COMMAND = "/usr/bin/python3 scripts/gen_regs.py"
@@ -528,6 +528,7 @@ def gen_package(model):
     o.append("// %s: register offsets, field positions, masks and reset values of" % model["title"])
     o.append("// qsa_axil_csr. Localparams only (the subset Verilator, Icarus and Yosys accept);")
     o.append("// refer to them as qsa_regs_pkg::NAME. docs/registers.md describes every register.")
+    o.append("// The file is named qsa_0_regs_pkg.sv so that rtl/*.sv lists it before its users.")
     o.append("package qsa_regs_pkg;")
     o.append("  // A register package is a catalogue: no single module uses every constant")
     o.append("  // (rtl/lint/qsa.vlt waives UNUSEDPARAM for this file).")

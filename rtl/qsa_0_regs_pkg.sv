@@ -4,6 +4,7 @@
 // QSA register map: register offsets, field positions, masks and reset values of
 // qsa_axil_csr. Localparams only (the subset Verilator, Icarus and Yosys accept);
 // refer to them as qsa_regs_pkg::NAME. docs/registers.md describes every register.
+// The file is named qsa_0_regs_pkg.sv so that rtl/*.sv lists it before its users.
 package qsa_regs_pkg;
   // A register package is a catalogue: no single module uses every constant
   // (rtl/lint/qsa.vlt waives UNUSEDPARAM for this file).

@@ -1,4 +1,5 @@
 // QSA package: the format constants and the named arithmetic steps of docs/spec.md.
+// (The file is named qsa_0_pkg.sv so that rtl/*.sv lists it before the modules that use it.)
 //
 // Every function here is the RTL twin of the C++ function of qsa/cmodel/arith.h named in its
 // comment and must stay bit-exact with it (testbench/qsa_pkg_tb.sv, qsa_naf_recoder_tb.sv and
