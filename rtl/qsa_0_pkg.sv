@@ -249,4 +249,22 @@ package qsa_pkg;
     relu = q[ActWidth-1] ? 8'sd0 : q;
   endfunction
 
+  // ---------------------------------------------------------------------------------------
+  // Vectors (spec §5)
+  // ---------------------------------------------------------------------------------------
+
+  // [vector_length], the lengths of cmodel's FilterVectors: a filter's next vector holds N
+  // weights, or what is left of its channel run at this (r, s) (channel-wise) or of the
+  // filter (filter-wise) when that is less.
+  function automatic logic [6:0] vector_length(input logic        chanwise,
+                                               input logic [6:0]  n,
+                                               input logic [12:0] c_left,
+                                               input logic [13:0] f_left);
+    if (chanwise) begin
+      vector_length = (c_left > 13'(n)) ? n : c_left[6:0];
+    end else begin
+      vector_length = (f_left > 14'(n)) ? n : f_left[6:0];
+    end
+  endfunction
+
 endpackage

@@ -184,30 +184,20 @@ module qsa_compute #(
   logic signed [31:0]  rowb_pos, colb_pos;
   logic signed [15:0]  iy_pos;
   logic [OutAddrWidth-1:0] oaddr_pos;   // output byte of this position's first filter
-  logic                pos_first, pos_emit, pos_wr;
+  logic                pos_first, pos_emit;
   assign rowb_pos  = rowb_py_q + (dy_q ? st_rb_q : 32'sd0);
   assign colb_pos  = colb_px_q + (dx_q ? st_c_q : 32'sd0);
   assign iy_pos    = iy_py_q + (dy_q ? 16'(cfg_stride_i) : 16'sd0);
   assign oaddr_pos = OutAddrWidth'(orow_q + ocol_q + 32'(job_ch0_i) + 32'(job_out_mis_i));
   assign pos_first = !cfg_pool_i || (!dy_q && !dx_q);
   assign pos_emit  = !cfg_pool_i || (dy_q && dx_q);
-  assign pos_wr    = pos_emit;
 
   // the current vector
   logic [LenWidth-1:0] vlen;
   logic                vlast;
   logic [CycWidth-1:0] vcyc;
-  logic [12:0]         c_left;
-  logic [13:0]         f_left;
-  assign c_left = cfg_in_c_i - cpos_q;
-  assign f_left = cfg_fan_in_i - t_q;
-  always_comb begin
-    if (cfg_chanwise_i) begin
-      vlen = (c_left > 13'(cfg_vec_len_i)) ? cfg_vec_len_i : LenWidth'(c_left);
-    end else begin
-      vlen = (f_left > 14'(cfg_vec_len_i)) ? cfg_vec_len_i : LenWidth'(f_left);
-    end
-  end
+  assign vlen = qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i, cfg_in_c_i - cpos_q,
+                                       cfg_fan_in_i - t_q);
   assign vlast = (v_q == cfg_vpf_i - VpfWidth'(1));
   assign vcyc  = tbl_q[RowWidth'(v_q)];
 
@@ -237,9 +227,10 @@ module qsa_compute #(
   assign slot_free = !slot_ready_q[fslot_q] && !slot_busy_q[fslot_q];
 
   // meta of the vector being fetched, written to its slot when complete
-  localparam int MetaWidth = LenWidth + CycWidth + 4 + OutAddrWidth;
+  localparam int MetaWidth = LenWidth + CycWidth + 3 + OutAddrWidth;
   logic [MetaWidth-1:0] fmeta_d, fmeta_q;
-  logic [MetaWidth-1:0] pos_meta;                    // {len, cyc, pos_last, first, emit, wr, oaddr}
+  logic [MetaWidth-1:0] pos_meta;                    // {len, cyc, pos_last, first, emit, oaddr}
+  logic [MetaWidth-1:0] null_meta;                   // the same position, as a null vector
 
   // fetch pipeline register (F1: merge into the window slot)
   logic                 m_valid_d, m_valid_q;
@@ -295,7 +286,8 @@ module qsa_compute #(
     ab_half_o  = job_half_i;
     ab_raddr_o = ActAddrWidth'(rowb_r + qa);
     pos_advance = 1'b0;
-    pos_meta   = {vlen, vcyc, vlast, pos_first, pos_emit, pos_wr, oaddr_pos};
+    pos_meta   = {vlen, vcyc, vlast, pos_first, pos_emit, oaddr_pos};
+    null_meta  = {LenWidth'(0), CycWidth'(1), vlast, pos_first, pos_emit, oaddr_pos};
 
     case (fst_q)
       FIdle, FDone: begin
@@ -331,11 +323,11 @@ module qsa_compute #(
           fmeta_d = pos_meta;
           if (vcyc == '0) begin
             // null vector: the position's end, nothing to compute
-            fmeta_d = {LenWidth'(0), CycWidth'(1), pos_meta[OutAddrWidth + 4 - 1:0]};
-            m_valid_d = 1'b1;
-            m_n_d     = '0;
-            m_end_d   = 1'b1;
-            m_meta_d  = {LenWidth'(0), CycWidth'(1), pos_meta[OutAddrWidth + 4 - 1:0]};
+            fmeta_d     = null_meta;
+            m_valid_d   = 1'b1;
+            m_n_d       = '0;
+            m_end_d     = 1'b1;
+            m_meta_d    = null_meta;
             pos_advance = 1'b1;
           end else begin
             fst_d  = FSeg;
@@ -464,7 +456,7 @@ module qsa_compute #(
   logic                 cslot_d, cslot_q;      // next slot to start
   logic                 cur_slot_d, cur_slot_q;
   logic [CycWidth-1:0]  rem_d, rem_q;          // group cycles left of the current vector
-  logic [3:0]           cur_flags_d, cur_flags_q;   // {pos_last, first, emit, wr}
+  logic [2:0]           cur_flags_d, cur_flags_q;   // {pos_last, first, emit}
   logic [OutAddrWidth-1:0] cur_oaddr_d, cur_oaddr_q;
   logic [MetaWidth-1:0] cmeta;
   logic                 start;
@@ -495,7 +487,7 @@ module qsa_compute #(
       cur_slot_d  = cslot_q;
       cslot_d     = !cslot_q;
       rem_d       = cmeta[MetaWidth - LenWidth - 1 -: CycWidth];
-      cur_flags_d = cmeta[OutAddrWidth +: 4];
+      cur_flags_d = cmeta[OutAddrWidth +: 3];
       cur_oaddr_d = cmeta[OutAddrWidth-1:0];
     end
     if (clear_i) begin
@@ -511,10 +503,10 @@ module qsa_compute #(
   logic [OutDelay-1:0]                 od_valid_d, od_valid_q;
   logic [OutDelay*OutAddrWidth-1:0]    od_addr_d, od_addr_q;
   logic                                pos_done;   // a position's last group cycle
-  assign pos_done = grp_valid && grp_last && cur_flags_q[3];
+  assign pos_done = grp_valid && grp_last && cur_flags_q[2];
 
   always_comb begin
-    od_valid_d = {od_valid_q[OutDelay-2:0], pos_done && cur_flags_q[0]};
+    od_valid_d = {od_valid_q[OutDelay-2:0], pos_done && cur_flags_q[0]};  // emit
     od_addr_d  = {od_addr_q[(OutDelay-1)*OutAddrWidth-1:0], cur_oaddr_q};
     if (clear_i) od_valid_d = '0;
   end
@@ -552,9 +544,9 @@ module qsa_compute #(
       .len_i        (cmeta[MetaWidth-1 -: LenWidth]),
       .grp_valid_i  (grp_valid),
       .grp_last_i   (grp_last),
-      .pos_last_i   (grp_last && cur_flags_q[3]),
-      .pool_first_i (cur_flags_q[2]),
-      .pool_emit_i  (cur_flags_q[1]),
+      .pos_last_i   (grp_last && cur_flags_q[2]),
+      .pool_first_i (cur_flags_q[1]),
+      .pool_emit_i  (cur_flags_q[0]),
       .win_i        (win_cur),
       .k_i          (cfg_k_i),
       .shift_i      (cfg_shift_i),
@@ -569,8 +561,8 @@ module qsa_compute #(
     );
   end
 
-  // The PEs' outputs carry no address; the delay line does. Only PE 0's valid is needed
-  // (every PE of the array runs the same pipeline).
+  // The PEs' outputs carry no address and their valid is not needed: the delay line above
+  // carries both (every PE runs the same fixed-latency pipeline).
   logic unused_out_valid;
   assign unused_out_valid = ^pe_out_valid[Pes-1:0];
 

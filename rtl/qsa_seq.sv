@@ -557,18 +557,11 @@ module qsa_seq #(
   logic [13:0]           pt_d, pt_q;
   logic [12:0]           pc_d, pc_q;
   logic [LenWidth-1:0]   pop_len;
-  logic [12:0]           pc_left;
-  logic [13:0]           pt_left;
   logic [21:0]           popped_d, popped_q;   // codes popped in this group (error address)
   logic [21:0]           code_pos, code_word;  // the popped row's first code: word in the group
   assign code_pos  = 22'(cslot_q) + popped_q;
   assign code_word = d_bits3 ? div21(code_pos) : (code_pos >> 5);
-  assign pc_left = d_in_c - pc_q;
-  assign pt_left = d_fan_in - pt_q;
-  always_comb begin
-    if (d_chanwise) pop_len = (pc_left > 13'(d_vec_len)) ? LenWidth'(d_vec_len) : LenWidth'(pc_left);
-    else            pop_len = (pt_left > 14'(d_vec_len)) ? LenWidth'(d_vec_len) : LenWidth'(pt_left);
-  end
+  assign pop_len   = qsa_pkg::vector_length(d_chanwise, d_vec_len, d_in_c - pc_q, d_fan_in - pt_q);
 
   // unpacker
   logic                     up_clear, up_word_ready, up_vec_valid, up_vec_ready;

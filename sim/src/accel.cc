@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "Vqsa_top.h"
 #include "qsa/cmodel/error.h"
 #include "qsa/sim/verilator_ports.h"
@@ -27,8 +29,15 @@ void AccelConfig::Validate() const {
   if (max_cycles == 0) throw ConfigError("AccelConfig: max_cycles must be positive");
 }
 
+namespace {
+const AccelConfig& Validated(const AccelConfig& cfg) {
+  cfg.Validate();
+  return cfg;
+}
+}  // namespace
+
 Accel::Accel(const AccelConfig& cfg)
-    : cfg_((cfg.Validate(), cfg)),
+    : cfg_(Validated(cfg)),
       ctx_(std::make_unique<VerilatedContext>()),
       dram_(cfg.dram),
       host_(cfg.host) {
@@ -74,29 +83,28 @@ void Accel::Clock() {
   ++cycle_;
 }
 
-uint32_t Accel::ReadReg(uint32_t offset) {
-  host_.StartRead(offset);
+AxiLiteResult Accel::Transact(bool write, uint32_t offset, uint32_t value) {
+  if (write) {
+    host_.StartWrite(offset, value);
+  } else {
+    host_.StartRead(offset);
+  }
+  const char* what = write ? "write" : "read";
   for (int i = 0; i < 10000; ++i) {
     Clock();
-    if (auto r = host_.TakeRead()) {
-      if (!r->ok()) throw Error(fmt::format("qsa_top: read of register {:#x} answered {}", offset, r->resp));
-      return r->data;
+    if (std::optional<AxiLiteResult> r = write ? host_.TakeWrite() : host_.TakeRead()) {
+      if (!r->ok()) {
+        throw Error(fmt::format("qsa_top: {} of register {:#x} answered {}", what, offset, r->resp));
+      }
+      return *r;
     }
   }
-  throw Error(fmt::format("qsa_top: read of register {:#x} timed out", offset));
+  throw Error(fmt::format("qsa_top: {} of register {:#x} timed out", what, offset));
 }
 
-void Accel::WriteReg(uint32_t offset, uint32_t value) {
-  host_.StartWrite(offset, value);
-  for (int i = 0; i < 10000; ++i) {
-    Clock();
-    if (auto r = host_.TakeWrite()) {
-      if (!r->ok()) throw Error(fmt::format("qsa_top: write of register {:#x} answered {}", offset, r->resp));
-      return;
-    }
-  }
-  throw Error(fmt::format("qsa_top: write of register {:#x} timed out", offset));
-}
+uint32_t Accel::ReadReg(uint32_t offset) { return Transact(false, offset, 0).data; }
+
+void Accel::WriteReg(uint32_t offset, uint32_t value) { Transact(true, offset, value); }
 
 void Accel::LoadModel(std::span<const uint8_t> image) {
   if (cfg_.model_offset + image.size() > cfg_.dram.size) {
@@ -156,9 +164,7 @@ AccelRun Accel::Run(int count, const std::vector<int>& k_override) {
   run.err_info = ReadReg(QSA_REG_ERR_INFO_OFFSET);
   run.err_addr = ReadReg(QSA_REG_ERR_ADDR_OFFSET);
   WriteReg(QSA_REG_IRQ_STATUS_OFFSET, 0xffffffffu);
-  constexpr uint32_t kCounters =
-      (QSA_REG_STALL_CYCLES_LO_OFFSET - QSA_REG_PERF_BASE_OFFSET) / 8 + 1;
-  for (uint32_t i = 0; i < kCounters; ++i) {
+  for (uint32_t i = 0; i < kPerfCounters; ++i) {
     const uint64_t lo = ReadReg(QSA_REG_PERF_LO_OFFSET(i));
     const uint64_t hi = ReadReg(QSA_REG_PERF_HI_OFFSET(i));
     run.counters.push_back(hi << 32 | lo);

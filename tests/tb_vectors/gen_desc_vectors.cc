@@ -850,8 +850,10 @@ int main(int argc, char** argv) {
       }
       const Case base = g.ValidCase(d, build);
       emit(base);
-      if (n % 2 == 0) {
-        Case c = base;
+      // One mutation of a random class, or two or three (then the priority order decides).
+      Case c = base;
+      const int count = n % 2 == 0 ? 1 : int(g.U(2, 3));
+      for (int i = 0; i < count; ++i) {
         switch (g.U(0, 3)) {
           case 0:
             g.MutateReserved(c);
@@ -866,29 +868,8 @@ int main(int argc, char** argv) {
             g.MutateShape(c);
             break;
         }
-        emit(c);
-      } else {
-        // Two or three mutations of random classes: the priority order decides.
-        Case c = base;
-        const int count = int(g.U(2, 3));
-        for (int i = 0; i < count; ++i) {
-          switch (g.U(0, 3)) {
-            case 0:
-              g.MutateReserved(c);
-              break;
-            case 1:
-              g.MutateField(c);
-              break;
-            case 2:
-              g.MutateAlign(c);
-              break;
-            default:
-              g.MutateShape(c);
-              break;
-          }
-        }
-        emit(c);
       }
+      emit(c);
     }
     // One focused mutation of each field kind on fresh valid layers.
     for (int n = 0; n < 600; ++n) {

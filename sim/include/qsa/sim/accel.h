@@ -11,6 +11,7 @@
 #include "qsa/cmodel/model.h"
 #include "qsa/sim/axi_dram.h"
 #include "qsa/sim/axil_host.h"
+#include "qsa_regs.h"
 
 class Vqsa_top;
 class VerilatedContext;
@@ -30,12 +31,15 @@ struct AccelConfig {
   void Validate() const;              ///< Throws ConfigError("AccelConfig: <field> ...").
 };
 
+/// Performance counters (PERF_*_IDX 0 .. STALL_CYCLES, the last).
+inline constexpr uint32_t kPerfCounters = QSA_PERF_STALL_CYCLES_IDX + 1;
+
 /// The end of one run, as the host sees it in the registers.
 struct AccelRun {
   bool finished = false;  ///< STATUS.DONE seen before the watchdog
   uint32_t status = 0, err_status = 0, err_info = 0, err_addr = 0;
   uint64_t cycles = 0;    ///< clock cycles from START to DONE
-  std::vector<uint64_t> counters;  ///< the performance counters (PERF_*_IDX order)
+  std::vector<uint64_t> counters;  ///< kPerfCounters values, PERF_*_IDX order
 };
 
 class Accel {
@@ -62,6 +66,8 @@ class Accel {
 
  private:
   void Clock();
+  /// One AXI4-Lite read or write, clocked to its response; throws on an error response.
+  AxiLiteResult Transact(bool write, uint32_t offset, uint32_t value);
   uint64_t Base() const { return cfg_.dram.base; }
 
   AccelConfig cfg_;
