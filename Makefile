@@ -41,7 +41,7 @@ test: build data
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DQSA_SANITIZE=ON -DQSA_WERROR=$(WERROR) \
 	  -DQSA_BUILD_BENCH=OFF -DQSA_BUILD_HDL_TESTS=OFF -DQSA_BUILD_SIM=OFF >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target cmodel_tests encoder_tests qsa
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target cmodel_tests encoder_tests firmware_tests qsa
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|e2e' -E install
 
 bench: build data

@@ -16,16 +16,11 @@ namespace qsa::sim {
 void AccelConfig::Validate() const {
   dram.Validate();
   host.Validate();
-  auto check = [&](uint64_t off, const char* field) {
-    if (off % 8 != 0 || off >= dram.size) {
-      throw ConfigError(fmt::format(
-          "AccelConfig: {} = {:#x} must be 8-byte aligned and inside the DRAM ({:#x} bytes)",
-          field, off, dram.size));
-    }
-  };
-  check(model_offset, "model_offset");
-  check(act0_offset, "act0_offset");
-  check(act1_offset, "act1_offset");
+  if (dram.base % 64 != 0) {
+    throw ConfigError(fmt::format(
+        "AccelConfig: dram.base = {:#x} must be 64-byte aligned (the driver's DRAM region)",
+        dram.base));
+  }
   if (max_cycles == 0) throw ConfigError("AccelConfig: max_cycles must be positive");
 }
 
@@ -106,69 +101,171 @@ uint32_t Accel::ReadReg(uint32_t offset) { return Transact(false, offset, 0).dat
 
 void Accel::WriteReg(uint32_t offset, uint32_t value) { Transact(true, offset, value); }
 
-void Accel::LoadModel(std::span<const uint8_t> image) {
-  if (cfg_.model_offset + image.size() > cfg_.dram.size) {
-    throw Error(fmt::format("qsa_top: a {}-byte model does not fit the DRAM", image.size()));
+namespace {
+
+uint32_t LoadU32(const uint8_t* p) {
+  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+}
+
+}  // namespace
+
+uint32_t Accel::HalRead32(void* ctx, uint32_t offset) {
+  return static_cast<Accel*>(ctx)->HalRead(offset);
+}
+void Accel::HalWrite32(void* ctx, uint32_t offset, uint32_t value) {
+  static_cast<Accel*>(ctx)->HalWrite(offset, value);
+}
+void Accel::HalIdle(void* ctx) { static_cast<Accel*>(ctx)->Idle(); }
+
+// The driver is C: a failing host-port transaction must not unwind through it. The HAL records
+// the first failure, answers reads with all ones, and CheckHal() throws after the driver call.
+uint32_t Accel::HalRead(uint32_t offset) {
+  if (!hal_error_.empty()) return 0xffffffffu;
+  try {
+    return Transact(false, offset, 0).data;
+  } catch (const Error& e) {
+    hal_error_ = e.what();
+    return 0xffffffffu;
   }
-  dram_.Write(Base() + cfg_.model_offset, image);
+}
+
+void Accel::HalWrite(uint32_t offset, uint32_t value) {
+  if (!hal_error_.empty()) return;
+  try {
+    Transact(true, offset, value);
+  } catch (const Error& e) {
+    hal_error_ = e.what();
+  }
+}
+
+// The co-simulation's "wait for interrupt": one clock, then the interrupt handler if the line
+// is high.
+void Accel::Idle() {
+  Clock();
+  if (top_->irq_o) qsa_isr(dev_.get());
+}
+
+void Accel::CheckHal() {
+  if (hal_error_.empty()) return;
+  const std::string msg = std::move(hal_error_);
+  hal_error_.clear();
+  throw Error(msg);
+}
+
+void Accel::LoadModel(std::span<const uint8_t> image) {
+  if (!dev_) {
+    dev_ = std::make_unique<qsa_dev>();
+    const qsa_hal hal{HalRead32, HalWrite32, this};
+    const qsa_mem mem{dram_.HostView(Base(), cfg_.dram.size), static_cast<uint32_t>(Base()),
+                      static_cast<uint32_t>(cfg_.dram.size)};
+    const qsa_err e = qsa_init(dev_.get(), &hal, &mem);
+    CheckHal();
+    if (e != QSA_OK) {
+      dev_.reset();
+      throw Error(fmt::format("qsa_top: driver init failed: {}", qsa_err_str(e)));
+    }
+    dev_->idle = HalIdle;
+    dev_->idle_ctx = this;
+  }
+  if (image.size() > UINT32_MAX) {
+    throw Error(fmt::format("qsa_top: a {}-byte model is too large", image.size()));
+  }
+  const qsa_err e = qsa_load_model(dev_.get(), image.data(), static_cast<uint32_t>(image.size()));
+  if (e != QSA_OK) throw Error(fmt::format("qsa_top: cannot load the model: {}", qsa_err_str(e)));
+
+  // Per-class byte counts: the descriptor list, each layer's sections, the activations.
+  using cmodel::DramClass;
+  dram_.ClearTags();
+  const uint64_t bus = Base();
+  dram_.TagRange(bus + dev_->desc_off, 64ull * dev_->layers, int(DramClass::kDescriptor));
+  for (uint32_t i = 0; i < dev_->layers; ++i) {
+    const uint8_t* d = image.data() + 64 + 64 * i;
+    dram_.TagRange(bus + LoadU32(d + 28), LoadU32(d + 32), int(DramClass::kCodes));
+    dram_.TagRange(bus + LoadU32(d + 36), LoadU32(d + 40), int(DramClass::kAlphas));
+    dram_.TagRange(bus + LoadU32(d + 44), LoadU32(d + 48), int(DramClass::kBiases));
+  }
+  for (uint32_t off : dev_->act_off) {
+    dram_.TagRange(bus + off, dev_->act_bytes, int(DramClass::kActIn));
+  }
+}
+
+int Accel::Layers() const { return dev_ ? dev_->layers : 0; }
+
+uint64_t Accel::ModelAddress() const { return Base(); }
+
+std::span<int8_t> Accel::LayerInput(int layer) {
+  if (!dev_ || layer < 0 || layer >= dev_->layers) {
+    throw Error(fmt::format("qsa_top: no layer {} (the model has {})", layer, Layers()));
+  }
+  return {qsa_layer_input(dev_.get(), static_cast<uint16_t>(layer)),
+          dev_->layer[layer].in_bytes};
+}
+
+std::span<const int8_t> Accel::LayerOutput(int layer) const {
+  if (!dev_ || layer < 0 || layer >= dev_->layers) {
+    throw Error(fmt::format("qsa_top: no layer {} (the model has {})", layer, Layers()));
+  }
+  return {qsa_layer_output(dev_.get(), static_cast<uint16_t>(layer)),
+          dev_->layer[layer].out_bytes};
 }
 
 void Accel::LoadInput(std::span<const int8_t> acts) {
-  dram_.Write(Base() + cfg_.act0_offset,
-              std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(acts.data()), acts.size()));
-}
-
-std::vector<int8_t> Accel::LayerOutput(int layer, size_t n) const {
-  const uint64_t off = (layer % 2 == 0) ? cfg_.act1_offset : cfg_.act0_offset;
-  const std::vector<uint8_t> b = dram_.Read(Base() + off, n);
-  return {b.begin(), b.end()};
-}
-
-AccelRun Accel::Run(int count, const std::vector<int>& k_override) {
-  const uint32_t base = static_cast<uint32_t>(Base());
-  WriteReg(QSA_REG_MODEL_BASE_OFFSET, base + static_cast<uint32_t>(cfg_.model_offset));
-  WriteReg(QSA_REG_DESC_PTR_OFFSET, base + static_cast<uint32_t>(cfg_.model_offset) + 64);
-  WriteReg(QSA_REG_DESC_COUNT_OFFSET, static_cast<uint32_t>(count));
-  WriteReg(QSA_REG_ACT_ADDR0_OFFSET, base + static_cast<uint32_t>(cfg_.act0_offset));
-  WriteReg(QSA_REG_ACT_ADDR1_OFFSET, base + static_cast<uint32_t>(cfg_.act1_offset));
-  WriteReg(QSA_REG_WIN_BASE_OFFSET, base);
-  WriteReg(QSA_REG_WIN_LIMIT_OFFSET, static_cast<uint32_t>(Base() + cfg_.dram.size));
-  for (int r = 0; r < 4; ++r) {
-    uint32_t v = 0;
-    for (int j = 0; j < 8; ++j) {
-      const size_t layer = static_cast<size_t>(r * 8 + j);
-      if (layer < k_override.size() && k_override[layer] >= 0) {
-        v |= (8u | static_cast<uint32_t>(k_override[layer] & 7)) << (4 * j);
-      }
-    }
-    WriteReg(QSA_REG_K_OVERRIDE_OFFSET(r), v);
+  std::span<int8_t> in = LayerInput(0);
+  if (acts.size() != in.size()) {
+    throw Error(fmt::format("qsa_top: the input has {} bytes, layer 0 takes {}", acts.size(),
+                            in.size()));
   }
-  WriteReg(QSA_REG_PERF_CTRL_OFFSET, QSA_PERF_CTRL_CLEAR_MASK);
+  std::copy(acts.begin(), acts.end(), in.begin());
+}
+
+AccelRun Accel::Run(int first, int count, const std::vector<int>& k) {
+  if (!dev_ || dev_->layers == 0) throw Error("qsa_top: Run before LoadModel");
+  if (first < 0 || count < 1 || first + count > dev_->layers) {
+    throw Error(fmt::format("qsa_top: layers [{}, {}) are outside the model's {}", first,
+                            first + count, dev_->layers));
+  }
+  std::vector<int8_t> kk;
+  if (!k.empty()) {
+    kk.assign(size_t(count), -1);
+    for (size_t j = 0; j < k.size() && j < kk.size(); ++j) {
+      if (k[j] > 5) throw Error(fmt::format("qsa_top: k = {} for layer {} (0..5)", k[j], first + j));
+      kk[j] = static_cast<int8_t>(k[j] < 0 ? -1 : k[j]);
+    }
+  }
+  qsa_job job = qsa_job_default(static_cast<uint16_t>(first), static_cast<uint16_t>(count));
+  job.k = kk.empty() ? nullptr : kk.data();
+  job.wait = cfg_.wait_irq ? QSA_WAIT_IRQ : QSA_WAIT_POLL;
+  // An idle call is one cycle; a poll is one AXI4-Lite read of several.
+  job.timeout = static_cast<uint32_t>(std::min<uint64_t>(cfg_.max_cycles, UINT32_MAX));
+
+  dram_.ClearTagCounts();
   AccelRun run;
-  const uint64_t start = cycle_;
-  WriteReg(QSA_REG_IRQ_STATUS_OFFSET, 0xffffffffu);
-  WriteReg(QSA_REG_IRQ_ENABLE_OFFSET, QSA_IRQ_ENABLE_DONE_MASK);
-  WriteReg(QSA_REG_CTRL_OFFSET, QSA_CTRL_START_MASK | QSA_CTRL_IRQ_EN_MASK);
-  // Wait for the DONE interrupt, then read the registers as a driver would.
-  while (cycle_ - start < cfg_.max_cycles) {
-    Clock();
-    if (top_->irq_o) {
-      run.finished = true;
-      break;
-    }
+  qsa_result res{};
+  const qsa_err e = qsa_run(dev_.get(), &job, &res);
+  CheckHal();
+  run.driver = e;
+  run.status = res.status;
+  run.err_status = res.err_status;
+  run.err_info = res.err_info;
+  run.err_addr = res.err_addr;
+  run.finished = e == QSA_OK || e == QSA_E_ACCEL;
+  if (e == QSA_E_ACCEL) {
+    run.message = fmt::format(
+        "accelerator error {} (ERR_STATUS {:#x}) at layer {} of the job, ERR_ADDR {:#x}",
+        qsa_cause_str(QSA_FIELD_GET(res.err_info, QSA_ERR_INFO_CAUSE)), res.err_status,
+        first + int(QSA_FIELD_GET(res.err_info, QSA_ERR_INFO_LAYER)), res.err_addr);
+  } else if (e != QSA_OK) {
+    run.message = qsa_err_str(e);
   }
-  run.cycles = cycle_ - start;
-  run.status = ReadReg(QSA_REG_STATUS_OFFSET);
-  run.finished = run.finished && (run.status & QSA_STATUS_DONE_MASK);
-  run.err_status = ReadReg(QSA_REG_ERR_STATUS_OFFSET);
-  run.err_info = ReadReg(QSA_REG_ERR_INFO_OFFSET);
-  run.err_addr = ReadReg(QSA_REG_ERR_ADDR_OFFSET);
-  WriteReg(QSA_REG_IRQ_STATUS_OFFSET, 0xffffffffu);
-  for (uint32_t i = 0; i < kPerfCounters; ++i) {
-    const uint64_t lo = ReadReg(QSA_REG_PERF_LO_OFFSET(i));
-    const uint64_t hi = ReadReg(QSA_REG_PERF_HI_OFFSET(i));
-    run.counters.push_back(hi << 32 | lo);
+  run.counters.assign(kPerfCounters, 0);
+  qsa_read_counters(dev_.get(), run.counters.data(), kPerfCounters);
+  CheckHal();
+  run.cycles = run.counters[QSA_PERF_BUSY_CYCLES_IDX];
+  using cmodel::DramClass;
+  for (int c = 0; c < int(DramClass::kActIn) + 1; ++c) {
+    run.dram_bytes[size_t(c)] = dram_.tag_read_bytes()[size_t(c)];
   }
+  run.dram_bytes[size_t(DramClass::kActOut)] = dram_.tag_write_bytes()[size_t(DramClass::kActIn)];
   return run;
 }
 

@@ -62,6 +62,10 @@ void DramConfig::Validate() const {
   if (size == 0) fail("size", "must be > 0");
   if (base % kBeat != 0) fail("base", fmt::format("must be a multiple of 8, got {:#x}", base));
   if (size % kBeat != 0) fail("size", fmt::format("must be a multiple of 8, got {}", size));
+  if (size > kMaxDramBytes) {
+    fail("size", fmt::format("must be <= {} MiB (the model keeps all of it in host memory), got {}",
+                             kMaxDramBytes >> 20, size));
+  }
   if (base >= kAddrSpace || size > kAddrSpace - base) {
     fail("base + size",
          fmt::format("must be <= 2^32 (32-bit addresses), got {:#x} + {:#x}", base, size));
@@ -87,6 +91,7 @@ void DramConfig::Validate() const {
 
 AxiDram::AxiDram(const DramConfig& cfg) : cfg_(cfg) {
   cfg_.Validate();
+  mem_.assign(cfg_.size, cfg_.fill);
   Reset();
 }
 
@@ -152,18 +157,49 @@ bool AxiDram::CheckBurst(char ch, uint32_t addr, uint8_t len, uint8_t size, uint
   return ok;
 }
 
-uint8_t* AxiDram::Page(uint64_t addr) {
-  std::unique_ptr<uint8_t[]>& p = pages_[addr / kPageBytes];
-  if (!p) {
-    p = std::make_unique<uint8_t[]>(kPageBytes);
-    std::memset(p.get(), cfg_.fill, kPageBytes);
+void AxiDram::TagRange(uint64_t base, uint64_t size, int tag) {
+  if (tag < 0 || tag >= kDramTags) {
+    throw ConfigError(fmt::format("AxiDram::TagRange: tag {} is outside [0, {})", tag, kDramTags));
   }
-  return p.get();
+  if (size == 0) return;
+  const Tagged t{base, base + size, tag};
+  for (const Tagged& o : tags_) {
+    if (t.begin < o.end && o.begin < t.end) {
+      throw ConfigError(fmt::format(
+          "AxiDram::TagRange: [{:#x}, {:#x}) overlaps the tagged range [{:#x}, {:#x})", t.begin,
+          t.end, o.begin, o.end));
+    }
+  }
+  tags_.insert(std::upper_bound(tags_.begin(), tags_.end(), t,
+                                [](const Tagged& a, const Tagged& b) { return a.begin < b.begin; }),
+               t);
 }
 
-const uint8_t* AxiDram::PageIfAny(uint64_t addr) const {
-  auto it = pages_.find(addr / kPageBytes);
-  return it == pages_.end() ? nullptr : it->second.get();
+void AxiDram::ClearTags() {
+  tags_.clear();
+  ClearTagCounts();
+}
+
+void AxiDram::ClearTagCounts() {
+  tag_read_bytes_.fill(0);
+  tag_write_bytes_.fill(0);
+}
+
+void AxiDram::CountTag(uint64_t beat_addr, std::array<int64_t, kDramTags>& bytes) const {
+  // The last range that starts at or below the beat; a beat belongs to a range if any byte does.
+  auto it = std::upper_bound(tags_.begin(), tags_.end(), beat_addr + kBeat - 1,
+                             [](uint64_t a, const Tagged& t) { return a < t.begin; });
+  if (it == tags_.begin()) return;
+  --it;
+  if (beat_addr < it->end) bytes[static_cast<size_t>(it->tag)] += static_cast<int64_t>(kBeat);
+}
+
+uint8_t* AxiDram::HostView(uint64_t addr, uint64_t n) {
+  if (addr < cfg_.base || addr > cfg_.base + cfg_.size || n > cfg_.base + cfg_.size - addr) {
+    throw Error(fmt::format("AxiDram::HostView: [{:#x}, +{}) is outside [{:#x}, +{:#x})", addr,
+                            n, cfg_.base, cfg_.size));
+  }
+  return mem_.data() + (addr - cfg_.base);
 }
 
 void AxiDram::CheckMasterHold(const AxiMasterOut& m) {
@@ -202,16 +238,16 @@ void AxiDram::AcceptW(const AxiMasterOut& m) {
   }
   ++c_.w_beats;
   c_.write_bytes += static_cast<int64_t>(kBeat);
+  CountTag(beat_addr, tag_write_bytes_);
   const uint8_t resp = w.bad ? kAxiRespSlvErr : BeatResp(beat_addr);
   w.resp = WorstResp(w.resp, resp);
   if (resp == kAxiRespOkay) {
     unsigned strb = m.wstrb;
     if (w.next == 0) strb &= ~((1u << (w.addr & (kBeat - 1))) - 1u);  // below an unaligned start
     if (strb != 0) {
-      uint8_t* page = Page(beat_addr);
-      const uint64_t off = beat_addr % kPageBytes;
+      uint8_t* b = mem_.data() + (beat_addr - cfg_.base);
       for (unsigned lane = 0; lane < kBeat; ++lane) {
-        if ((strb >> lane) & 1u) page[off + lane] = static_cast<uint8_t>(m.wdata >> (8 * lane));
+        if ((strb >> lane) & 1u) b[lane] = static_cast<uint8_t>(m.wdata >> (8 * lane));
       }
       c_.write_strobe_bytes += std::popcount(strb);
     }
@@ -246,6 +282,7 @@ void AxiDram::Tick(const AxiMasterOut& m, const AxiSlaveOut& s) {
     if (s.rresp == kAxiRespDecErr) ++c_.r_decerr_beats;
     if (!reads_.empty()) {
       ReadBurst& r = reads_.front();
+      CountTag(r.addr + static_cast<uint64_t>(r.next) * kBeat, tag_read_bytes_);
       if (++r.next == r.beats) {
         ++c_.r_bursts_done;
         reads_.pop_front();
@@ -317,13 +354,8 @@ void AxiDram::ComputeOutputs(bool r_hold, bool b_hold) {
       const uint8_t resp = r.bad ? kAxiRespSlvErr : BeatResp(beat_addr);
       uint64_t data = 0;
       if (resp == kAxiRespOkay) {
-        const uint8_t* page = PageIfAny(beat_addr);
-        if (page != nullptr) {
-          const uint8_t* b = page + beat_addr % kPageBytes;
-          for (unsigned lane = 0; lane < kBeat; ++lane) data |= uint64_t{b[lane]} << (8 * lane);
-        } else {
-          data = 0x0101010101010101ULL * cfg_.fill;
-        }
+        const uint8_t* b = mem_.data() + (beat_addr - cfg_.base);
+        for (unsigned lane = 0; lane < kBeat; ++lane) data |= uint64_t{b[lane]} << (8 * lane);
       }
       out_.rvalid = true;
       out_.rdata = data;
@@ -347,13 +379,7 @@ void AxiDram::Write(uint64_t addr, std::span<const uint8_t> data) {
     throw Error(fmt::format("AxiDram::Write: [{:#x}, +{}) is outside [{:#x}, +{:#x})", addr,
                             data.size(), cfg_.base, cfg_.size));
   }
-  size_t done = 0;
-  while (done < data.size()) {
-    const uint64_t a = addr + done;
-    const size_t n = std::min<size_t>(data.size() - done, kPageBytes - a % kPageBytes);
-    std::memcpy(Page(a) + a % kPageBytes, data.data() + done, n);
-    done += n;
-  }
+  if (!data.empty()) std::memcpy(mem_.data() + (addr - cfg_.base), data.data(), data.size());
 }
 
 std::vector<uint8_t> AxiDram::Read(uint64_t addr, uint64_t n) const {
@@ -361,16 +387,8 @@ std::vector<uint8_t> AxiDram::Read(uint64_t addr, uint64_t n) const {
     throw Error(fmt::format("AxiDram::Read: [{:#x}, +{}) is outside [{:#x}, +{:#x})", addr, n,
                             cfg_.base, cfg_.size));
   }
-  std::vector<uint8_t> out(n, cfg_.fill);
-  uint64_t done = 0;
-  while (done < n) {
-    const uint64_t a = addr + done;
-    const uint64_t k = std::min<uint64_t>(n - done, kPageBytes - a % kPageBytes);
-    if (const uint8_t* page = PageIfAny(a))
-      std::memcpy(out.data() + done, page + a % kPageBytes, k);
-    done += k;
-  }
-  return out;
+  const uint8_t* b = mem_.data() + (addr - cfg_.base);
+  return {b, b + n};
 }
 
 }  // namespace qsa::sim

@@ -40,6 +40,7 @@
 /// beat of the burst; a master must hold AxVALID/WVALID and their payload until ready. A violation
 /// increments the protocol_errors counter and records a message; Tick() never throws.
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -55,10 +56,16 @@
 
 namespace qsa::sim {
 
+/// Largest DRAM the model holds (all of it lives in host memory).
+inline constexpr uint64_t kMaxDramBytes = 1ull << 30;
+
+/// Tags of address ranges whose traffic AxiDram counts separately (e.g. operand classes).
+inline constexpr int kDramTags = 8;
+
 /// Configuration of AxiDram.
 struct DramConfig {
   uint64_t base = 0;             ///< First byte address (multiple of 8).
-  uint64_t size = 64ULL << 20;   ///< Bytes (multiple of 8); base + size <= 2^32.
+  uint64_t size = 64ULL << 20;   ///< Bytes (multiple of 8, <= 1 GiB); base + size <= 2^32.
   int read_latency = 20;         ///< Cycles from the AR handshake to the first R beat (>= 1).
   int write_latency = 20;        ///< Cycles from the AW handshake to B (>= 1).
   double bytes_per_cycle = 0.0;  ///< R+W bandwidth limit; 0 = unlimited.
@@ -122,6 +129,19 @@ class AxiDram {
   void Write(uint64_t addr, std::span<const uint8_t> data);
   /// Backdoor read of n bytes (not counted). Throws qsa::Error if the range is outside memory.
   std::vector<uint8_t> Read(uint64_t addr, uint64_t n) const;
+  /// The memory itself, as a CPU sees DRAM: a pointer to the n bytes at addr, valid for the
+  /// DRAM's lifetime. Throws qsa::Error if the range is outside memory.
+  uint8_t* HostView(uint64_t addr, uint64_t n);
+
+  /// Counts the R and W beats that touch [base, base + size) under `tag` (0 .. kDramTags-1),
+  /// 8 bytes a beat. Ranges must not overlap (throws ConfigError); a beat in no range is
+  /// counted only in the totals.
+  void TagRange(uint64_t base, uint64_t size, int tag);
+  /// Removes every range and zeroes the per-tag counts.
+  void ClearTags();
+  void ClearTagCounts();
+  const std::array<int64_t, kDramTags>& tag_read_bytes() const { return tag_read_bytes_; }
+  const std::array<int64_t, kDramTags>& tag_write_bytes() const { return tag_write_bytes_; }
 
   /// Sets the SLVERR injection range (size 0 disables it); takes effect for beats not yet
   /// presented or written.
@@ -159,14 +179,17 @@ class AxiDram {
     uint8_t resp = kAxiRespOkay;
   };
 
+  struct Tagged {
+    uint64_t begin = 0, end = 0;
+    int tag = 0;
+  };
   uint8_t BeatResp(uint64_t beat_addr) const;
+  void CountTag(uint64_t beat_addr, std::array<int64_t, kDramTags>& bytes) const;
   bool CheckBurst(char ch, uint32_t addr, uint8_t len, uint8_t size, uint8_t burst);
   void AcceptW(const AxiMasterOut& m);
   void CheckMasterHold(const AxiMasterOut& m);
   void ComputeOutputs(bool r_hold, bool b_hold);
   void ProtocolError(std::string msg);
-  uint8_t* Page(uint64_t addr);  // allocates
-  const uint8_t* PageIfAny(uint64_t addr) const;
 
   static constexpr uint64_t kPageBytes = 4096;
 
@@ -181,7 +204,10 @@ class AxiDram {
   std::deque<ReadBurst> reads_;
   std::deque<WriteBurst> writes_;  // AW accepted, W beats outstanding
   std::deque<WriteBurst> bq_;      // all W beats received, B outstanding
-  std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
+  std::vector<uint8_t> mem_;  // [base, base + size), filled with cfg_.fill
+  std::vector<Tagged> tags_;  // sorted by begin, disjoint
+  std::array<int64_t, kDramTags> tag_read_bytes_{};
+  std::array<int64_t, kDramTags> tag_write_bytes_{};
   AxiDramCounters c_;
   std::vector<std::string> messages_;
 };
