@@ -31,11 +31,15 @@ void WriteTextFile(const std::string& path, const std::string& text) {
 }  // namespace qsa::tools
 
 int main(int argc, char** argv) {
-  CLI::App app{"qsa: quality-scalable DNN accelerator tools (encoder, reference model)"};
+  CLI::App app{
+      "qsa: quality-scalable DNN accelerator tools (encoder, reference model, co-simulation)"};
   app.require_subcommand(1);
   qsa::tools::AddEncodeCommand(app);
   qsa::tools::AddInspectCommand(app);
   qsa::tools::AddInferCommand(app);
+#ifdef QSA_HAVE_SIM
+  qsa::tools::AddSimCommand(app);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
