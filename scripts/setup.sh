@@ -13,7 +13,7 @@ packages=(
   dataset-fashion-mnist
   nodejs npm
   clang-format
-  verilator iverilog yosys
+  verilator iverilog yosys gtkwave
 )
 if [[ "${1:-}" == "--train" ]]; then
   packages+=(python3-torch python3-onnx)
