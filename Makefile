@@ -9,7 +9,8 @@ QSA := $(BUILD)/bin/qsa
 WERROR := $(if $(filter true,$(CI)),ON,OFF)
 
 help:
-	@echo "make demo      encode LeNet-5, run the MNIST test split on the reference model"
+	@echo "make demo      encode LeNet-5, run the MNIST test split on the reference model and"
+	@echo "               5 images on the RTL (Verilator co-simulation)"
 	@echo "make test      build and run every test (unit, e2e, then unit under ASan+UBSan)"
 	@echo "make bench     benchmarks and docs/results.md"
 	@echo "make models    retrain the shipped ONNX models (python3-torch)"
@@ -32,6 +33,8 @@ demo: build data
 	@$(QSA) encode models/lenet5.onnx -o $(BUILD)/lenet5.qsa
 	@echo "== bit-exact reference model on the MNIST test split"
 	@$(QSA) infer $(BUILD)/lenet5.qsa --data mnist:test --threads $(JOBS)
+	@echo "== the RTL: Verilated qsa_top through the firmware driver, checked layer by layer"
+	@$(QSA) sim $(BUILD)/lenet5.qsa --data mnist:test --limit 5
 
 test: build data
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
