@@ -36,6 +36,68 @@ def pct(x):
     return f"{100.0 * x:.2f} %"
 
 
+def rtl_section(sim, ref, cmd):
+    """LeNet-5 on the RTL: cycles, utilization, the cycle estimate, DRAM bytes against the
+    reference model's."""
+    ok = lambda c: "yes" if c else "**no**"
+    n = ref["images"]
+    out = ["## LeNet-5 on the RTL (co-simulation)\n",
+           f"Command: `{' '.join(cmd)}`: the Verilated `qsa_top` ({sim['array']['pes']} PEs × "
+           f"{sim['array']['lanes']} lanes) run by the firmware driver, one job per layer, every "
+           f"layer's output compared bit for bit with the reference model; DRAM latency "
+           f"{sim['dram']['read_latency']} cycles, no back-pressure. Per image, averaged over "
+           f"{sim['images']} images. A layer is *compute-bound* when its ideal compute cycles "
+           "(nonzero-code MACs / MAC slots per cycle) exceed its DRAM beats (bytes / 8).\n"]
+    has_est = all("estimate_cycles" in l for l in sim["layers"])
+    head = "| # | kind | cycles | ideal | utilization | array idle | bound |"
+    rule = "|---|---|---|---|---|---|---|"
+    if has_est:
+        head += " estimate | estimate error |"
+        rule += "---|---|"
+    head += " DRAM bytes (RTL) | DRAM bytes (reference model) |"
+    rule += "---|---|"
+    out += [head, rule]
+    compute_bound_util = []
+    est_errors = []
+    for l, r in zip(sim["layers"], ref["layers"]):
+        rtl_bytes = l["dram_read_bytes"] + l["dram_write_bytes"]
+        ref_bytes = (r["stats"]["dram_read_bytes"] + r["stats"]["dram_write_bytes"]) / n
+        bound = "compute" if l["ideal_cycles"] > rtl_bytes / 8 else "memory"
+        if bound == "compute":
+            compute_bound_util.append((l["layer"], l["utilization"]))
+        row = (f"| {l['layer']} | {l['kind']} | {l['cycles']:,.0f} | {l['ideal_cycles']:,.0f} "
+               f"| {pct(l['utilization'])} | {l['stall_cycles']:,.0f} | {bound} |")
+        if has_est:
+            err = l["estimate_cycles"] / l["cycles"] - 1
+            est_errors.append((l["layer"], err))
+            row += f" {l['estimate_cycles']:,.0f} | {100 * err:+.2f} % |"
+        row += f" {rtl_bytes:,.0f} | {ref_bytes:,.0f} |"
+        out.append(row)
+    out.append("")
+    out.append(f"Per image: {sim['cycles']:,.0f} cycles, utilization {pct(sim['utilization'])}, "
+               f"{sim['dram_read_bytes']:,.0f} DRAM bytes read and {sim['dram_write_bytes']:,.0f} "
+               f"written, energy {sim['energy_pj']['total'] / 1000:.1f} nJ (DRAM "
+               f"{sim['energy_pj']['dram'] / 1000:.1f}, SRAM {sim['energy_pj']['sram'] / 1000:.1f}, "
+               f"compute {sim['energy_pj']['compute'] / 1000:.1f}); accuracy "
+               f"{pct(sim['accuracy'])} on these {sim['images']} images; simulation "
+               f"{sim['sim_cycles_per_second']:,.0f} simulated cycles/s (harness and model, one "
+               "thread).\n")
+    out.append("| target | required | measured | met |")
+    out.append("|---|---|---|---|")
+    out.append(f"| mismatches | 0 | {sim['mismatches']} | {ok(sim['mismatches'] == 0)} |")
+    out.append(f"| DRAM bytes, RTL vs reference model | equal, every layer and class | "
+               f"{'equal' if sim['dram_equal_to_reference'] else 'different'} | "
+               f"{ok(sim['dram_equal_to_reference'])} |")
+    for layer, u in compute_bound_util:
+        out.append(f"| utilization, compute-bound layer {layer} | ≥ 85 % | {pct(u)} | {ok(u >= 0.85)} |")
+    if has_est:
+        worst = max(est_errors, key=lambda e: abs(e[1]))
+        out.append(f"| cycle estimate vs RTL, every layer | within 5 % | worst {100 * worst[1]:+.2f} % "
+                   f"(layer {worst[0]}) | {ok(abs(worst[1]) <= 0.05)} |")
+    out.append("")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", default="build")
@@ -81,6 +143,12 @@ def main():
     ips_nostats = bm["BM_LeNetInference/stats:0"]["images_per_second"]
     enc_paper_ms = bm["BM_EncodeLeNet/optimal:0"]["real_time"]
     enc_opt_ms = bm["BM_EncodeLeNet/optimal:1"]["real_time"]
+
+    # 3. LeNet-5 on the RTL: the Verilated qsa_top through the firmware driver.
+    sim_cmd = [qsa, "sim", f"{work}/lenet5_optimal.qsa", "--data", "mnist:test", "--limit", "20",
+               "--json", f"{work}/lenet5_sim.json"]
+    run(sim_cmd, log)
+    sim = load(f"{work}/lenet5_sim.json")
 
     opt = rows["optimal"][1]
     pap = rows["paper"][1]
@@ -156,6 +224,7 @@ def main():
     lines.append(f"| encode LeNet-5, paper mode (512 calibration images) | {enc_paper_ms:,.0f} ms |")
     lines.append(f"| encode LeNet-5, optimal mode (512 calibration images) | {enc_opt_ms:,.0f} ms |")
     lines.append("")
+    lines += rtl_section(sim, opt, sim_cmd)
     with open(os.path.join(ROOT, a.out), "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {a.out}")
