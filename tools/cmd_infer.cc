@@ -15,6 +15,7 @@
 #include "qsa/cmodel/energy.h"
 #include "qsa/cmodel/engine.h"
 #include "qsa/cmodel/error.h"
+#include "qsa/encoder/encode.h"
 #include "qsa/encoder/onnx_import.h"
 #include "report.h"
 
@@ -28,6 +29,8 @@ struct InferArgs {
   std::string data;
   std::string energy;
   std::string json;
+  std::string deployed;              // --fp32 with these layers' deployed weights
+  std::vector<int> deployed_layers;  // empty: every layer
   int limit = 0;
   int threads = 1;
   int k = -1;
@@ -47,8 +50,37 @@ void ParallelFor(int n, int threads, Work work) {
   for (auto& th : pool) th.join();
 }
 
+// Replaces the float weights of the chosen layers by the deployed (dequantized) ones of an
+// encoded model of the same network: the accuracy cost of quantizing those layers alone.
+std::vector<int> UseDeployedWeights(cmodel::FloatModel& fm, const InferArgs& a) {
+  const cmodel::Model model = cmodel::ReadModelFile(a.deployed);
+  if (model.layers.size() != fm.layers.size()) {
+    throw ConfigError(fmt::format("--deployed {} has {} layers but {} has {}", a.deployed,
+                                  model.layers.size(), a.fp32, fm.layers.size()));
+  }
+  std::vector<int> layers = a.deployed_layers;
+  if (layers.empty()) {
+    for (size_t i = 0; i < fm.layers.size(); ++i) layers.push_back(int(i));
+  }
+  for (int i : layers) {
+    if (i < 0 || size_t(i) >= fm.layers.size()) {
+      throw ConfigError(fmt::format("--layers: no layer {} (the model has {})", i, fm.layers.size()));
+    }
+    std::vector<float> w = encoder::DequantizeWeights(model.layers[size_t(i)]);
+    if (w.size() != fm.layers[size_t(i)].weights.size()) {
+      throw ConfigError(fmt::format("--deployed {} layer {} has {} weights but {} has {}",
+                                    a.deployed, i, w.size(), a.fp32,
+                                    fm.layers[size_t(i)].weights.size()));
+    }
+    fm.layers[size_t(i)].weights = std::move(w);
+  }
+  return layers;
+}
+
 void RunFp32(const InferArgs& a, const cmodel::Dataset& data) {
-  const cmodel::FloatModel fm = encoder::ImportOnnx(a.fp32);
+  cmodel::FloatModel fm = encoder::ImportOnnx(a.fp32);
+  std::vector<int> deployed;
+  if (!a.deployed.empty()) deployed = UseDeployedWeights(fm, a);
   if (fm.input.h != data.height || fm.input.w != data.width || fm.input.c != 1) {
     throw ConfigError(fmt::format("{} takes {}x{}x{} inputs but {} has {}x{}x1 images", a.fp32,
                                   fm.input.h, fm.input.w, fm.input.c, a.data, data.height,
@@ -72,6 +104,10 @@ void RunFp32(const InferArgs& a, const cmodel::Dataset& data) {
   nlohmann::json j;
   j["model"] = a.fp32;
   j["precision"] = "fp32";
+  if (!a.deployed.empty()) {
+    j["deployed"] = a.deployed;
+    j["deployed_layers"] = deployed;
+  }
   j["data"] = a.data;
   j["images"] = data.count;
   j["correct"] = total_correct;
@@ -82,7 +118,11 @@ void RunFp32(const InferArgs& a, const cmodel::Dataset& data) {
   for (const auto& l : fm.layers) params += static_cast<int64_t>(l.weights.size() + l.bias.size());
   j["fp32_bits"] = 32 * params;
   j["model_bits"] = 32 * params;
-  fmt::print("fp32 {} on {}: accuracy {:.2f}% ({}/{}), {:.0f} images/s\n", a.fp32, a.data,
+  const std::string what =
+      deployed.empty() ? "fp32"
+                       : fmt::format("fp32 with the deployed weights of layers {} from {},",
+                                     fmt::join(deployed, ","), a.deployed);
+  fmt::print("{} {} on {}: accuracy {:.2f}% ({}/{}), {:.0f} images/s\n", what, a.fp32, a.data,
              100.0 * j["accuracy"].get<double>(), total_correct, data.count,
              j["images_per_second"].get<double>());
   if (!a.json.empty()) WriteTextFile(a.json, j.dump(2) + "\n");
@@ -191,6 +231,12 @@ void RunInfer(InferArgs& a) {
     throw ConfigError("infer: give exactly one of MODEL.qsa or --fp32 MODEL.onnx");
   }
   if (a.threads < 1 || a.threads > 256) throw ConfigError("--threads must be in 1..256");
+  if (!a.deployed.empty() && a.fp32.empty()) {
+    throw ConfigError("--deployed needs --fp32 MODEL.onnx (the float network it replaces weights in)");
+  }
+  if (!a.deployed_layers.empty() && a.deployed.empty()) {
+    throw ConfigError("--layers needs --deployed OUT.qsa");
+  }
   if (a.limit < 0) throw ConfigError("--limit must be >= 0 (0 = all images)");
   const cmodel::Dataset data = cmodel::LoadDataset(a.data).Head(a.limit);
   if (a.fp32.empty()) {
@@ -210,6 +256,13 @@ void AddInferCommand(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--data", args->data, "Data set: mnist:test, mnist:train, fashion:test, ...")
       ->required();
+  cmd->add_option("--deployed", args->deployed,
+                  "With --fp32: use the deployed weights of this encoded model (all layers, or "
+                  "--layers)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--layers", args->deployed_layers,
+                  "With --deployed: only these layers (0-based, comma-separated)")
+      ->delimiter(',');
   cmd->add_option("--limit", args->limit, "Run only the first N images (0 = all)");
   cmd->add_option("--threads", args->threads, "Worker threads")->capture_default_str();
   cmd->add_option("--energy", args->energy, "Energy preset: horowitz45 (default), paper, lpddr4");

@@ -10,6 +10,7 @@
 #include "qsa/cmodel/energy.h"
 #include "qsa/cmodel/error.h"
 #include "qsa/cmodel/model.h"
+#include "qsa/encoder/encode.h"
 #include "report.h"
 
 namespace qsa::tools {
@@ -19,8 +20,25 @@ namespace {
 struct InspectArgs {
   std::string file;
   std::string json;
+  std::string weights;
   int dump = 0;
 };
+
+// The deployed weights in real units (spec §6: β·m·2^e_α), [o][r][s][c] per layer.
+void WriteWeights(const cmodel::Model& model, const std::string& path) {
+  nlohmann::json j;
+  j["model"] = model.name;
+  j["order"] = "[o][r][s][c]";
+  j["layers"] = nlohmann::json::array();
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const cmodel::LayerDesc& d = model.layers[i].desc;
+    j["layers"].push_back({{"index", i},
+                           {"kind", d.kind == cmodel::LayerKind::kConv ? "conv" : "fc"},
+                           {"shape", {d.out_c, d.kernel_h, d.kernel_w, d.in.c}},
+                           {"weights", encoder::DequantizeWeights(model.layers[i])}});
+  }
+  WriteTextFile(path, j.dump() + "\n");
+}
 
 uint32_t Le32(const std::vector<uint8_t>& b, size_t at) {
   return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 |
@@ -70,6 +88,7 @@ void RunInspect(const InspectArgs& a) {
   const nlohmann::json report = ModelReport(model, cmodel::EnergyPreset(cmodel::DefaultEnergyPreset()));
   PrintModelReport(report);
   if (!a.json.empty()) WriteTextFile(a.json, report.dump(2) + "\n");
+  if (!a.weights.empty()) WriteWeights(model, a.weights);
 }
 
 }  // namespace
@@ -80,6 +99,8 @@ void AddInspectCommand(CLI::App& app) {
   cmd->add_option("file", args->file, "Model file (.qsa)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--dump", args->dump, "Also print the first N codes, alphas and biases per layer");
   cmd->add_option("--json", args->json, "Write the size report as JSON");
+  cmd->add_option("--weights", args->weights,
+                  "Write the deployed weights (real units, [o][r][s][c] per layer) as JSON");
   cmd->callback([args] { RunInspect(*args); });
 }
 
