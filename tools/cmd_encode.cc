@@ -29,6 +29,7 @@ struct EncodeArgs {
   std::string energy;
   std::string json;
   std::vector<std::string> layer_overrides;
+  std::string freeze;  // FROM.qsa:L,L,...
   encoder::EncodeOptions options;
   bool phi_given = false;
 };
@@ -106,6 +107,25 @@ void RunEncode(EncodeArgs& a) {
                                   opt.per_layer.size() - 1, a.model, fm.layers.size()));
   }
   opt.Validate();
+  if (!a.freeze.empty()) {
+    const size_t colon = a.freeze.rfind(':');
+    if (colon == std::string::npos || colon + 1 == a.freeze.size()) {
+      throw ConfigError(fmt::format("--freeze '{}': expected FROM.qsa:LAYER[,LAYER...]", a.freeze));
+    }
+    const std::string from = a.freeze.substr(0, colon);
+    const cmodel::Model frozen = cmodel::ReadModelFile(from);
+    std::string list = a.freeze.substr(colon + 1);
+    for (size_t pos = 0; pos <= list.size();) {
+      const size_t comma = std::min(list.find(',', pos), list.size());
+      const int li = ParseInt(list.substr(pos, comma - pos), "--freeze layer");
+      if (li < 0 || size_t(li) >= fm.layers.size() || size_t(li) >= frozen.layers.size()) {
+        throw ConfigError(fmt::format("--freeze: layer {} does not exist ({} has {}, {} has {})",
+                                      li, a.model, fm.layers.size(), from, frozen.layers.size()));
+      }
+      opt.frozen[size_t(li)] = frozen.layers[size_t(li)];
+      pos = comma + 1;
+    }
+  }
   const cmodel::Dataset calib = cmodel::LoadDataset(a.calib).Head(opt.calib_images);
   std::vector<encoder::LayerEncodeReport> reports;
   const cmodel::Model model = encoder::Encode(fm, opt, calib, &reports);
@@ -149,6 +169,9 @@ void AddEncodeCommand(CLI::App& app) {
   cmd->add_option("--calib-images", args->options.calib_images, "Calibration images")->capture_default_str();
   cmd->add_option("--layer", args->layer_overrides,
                   "Per-layer override LAYER:key=value[,...] (keys bits, phi, vector, orient, k, mode)");
+  cmd->add_option("--freeze", args->freeze,
+                  "FROM.qsa:L[,L...]: keep these layers' codes and alphas from an earlier "
+                  "encoding (e.g. conv layers frozen while the FC layers were fine-tuned)");
   cmd->add_option("--energy", args->energy, "Energy preset for the report (horowitz45, paper, lpddr4)");
   cmd->add_option("--json", args->json, "Write the report as JSON");
   cmd->callback([args] { RunEncode(*args); });

@@ -114,6 +114,32 @@ int OutputExponent(double max_out, int floor_exp) {
 
 }  // namespace
 
+// A frozen layer: its codes and α's as given, checked against the float layer's geometry.
+Layer FrozenLayer(const Layer& frozen, const cmodel::FloatLayer& fl, size_t li) {
+  const LayerDesc g = fl.Geometry();
+  const LayerDesc& d = frozen.desc;
+  if (d.kind != g.kind || d.in.h != g.in.h || d.in.w != g.in.w || d.in.c != g.in.c ||
+      d.out_c != g.out_c || d.kernel_h != g.kernel_h || d.kernel_w != g.kernel_w ||
+      d.stride != g.stride || d.pad_top != g.pad_top || d.pad_left != g.pad_left ||
+      d.pad_bottom != g.pad_bottom || d.pad_right != g.pad_right || d.relu != g.relu ||
+      d.pool != g.pool) {
+    throw ConfigError(fmt::format(
+        "Encode: frozen layer {} does not have the geometry of the float layer {} ({})", li, li,
+        fl.name));
+  }
+  Layer layer;
+  layer.desc = g;
+  layer.desc.bits = d.bits;
+  layer.desc.phi = d.phi;
+  layer.desc.orient = d.orient;
+  layer.desc.vector_len = d.vector_len;
+  layer.desc.k = d.k;
+  layer.desc.alpha_exp = d.alpha_exp;
+  layer.codes = frozen.codes;
+  layer.alphas = frozen.alphas;
+  return layer;
+}
+
 cmodel::Model Encode(const cmodel::FloatModel& model, const EncodeOptions& options,
                      const cmodel::Dataset& calib, std::vector<LayerEncodeReport>* report) {
   model.Validate(model.name);
@@ -134,6 +160,11 @@ cmodel::Model Encode(const cmodel::FloatModel& model, const EncodeOptions& optio
   cmodel::FloatModel deployed = model;  // the float network with dequantized weights
   for (size_t li = 0; li < model.layers.size(); ++li) {
     const cmodel::FloatLayer& fl = model.layers[li];
+    if (auto it = options.frozen.find(li); it != options.frozen.end()) {
+      out.layers.push_back(FrozenLayer(it->second, fl, li));
+      deployed.layers[li].weights = DequantizeWeights(out.layers.back());
+      continue;
+    }
     const LayerOptions o = options.Resolve(li);
     Layer layer;
     LayerDesc& d = layer.desc;

@@ -178,5 +178,39 @@ TEST(Encode, PaperNearestUsesEq9AlphaAndIsNeverWorseThanPaper) {
   }
 }
 
+// --freeze: a frozen layer keeps the earlier encoding's codes, alphas and vector settings even
+// when the float weights differ (fine-tuned elsewhere); a geometry mismatch is refused.
+TEST(Encode, FrozenLayersKeepTheirCodes) {
+  const FloatModel fm = SmallNet(8);
+  EncodeOptions first;
+  first.mode = Mode::kPaper;
+  first.vector_len = 4;
+  const cmodel::Model earlier = Encode(fm, first, Images(8, 8));
+  FloatModel tuned = fm;
+  for (float& w : tuned.layers[0].weights) w *= 1.5f;  // would quantize differently
+  for (float& w : tuned.layers[1].weights) w *= 0.5f;
+  EncodeOptions o;
+  o.frozen[0] = earlier.layers[0];
+  const cmodel::Model m = Encode(tuned, o, Images(8, 8));
+  EXPECT_EQ(m.layers[0].codes, earlier.layers[0].codes);
+  EXPECT_EQ(m.layers[0].alphas, earlier.layers[0].alphas);
+  EXPECT_EQ(m.layers[0].desc.vector_len, 4);
+  EXPECT_EQ(m.layers[0].desc.alpha_exp, earlier.layers[0].desc.alpha_exp);
+  EXPECT_NE(m.layers[1].alphas, earlier.layers[1].alphas) << "layer 1 was encoded anew";
+
+  EncodeOptions wrong;
+  wrong.frozen[1] = earlier.layers[0];  // layer 0's geometry in layer 1's place
+  EXPECT_THROW(
+      {
+        try {
+          Encode(tuned, wrong, Images(8, 8));
+        } catch (const ConfigError& e) {
+          EXPECT_NE(std::string(e.what()).find("frozen layer 1"), std::string::npos) << e.what();
+          throw;
+        }
+      },
+      ConfigError);
+}
+
 }  // namespace
 }  // namespace qsa::encoder

@@ -1,6 +1,7 @@
 #pragma once
 /// @file Encoding a float network into a QSA model (spec §6), and its options.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,11 @@ struct EncodeOptions {
   int k = 0;
   int calib_images = 512;
   std::vector<LayerOptions> per_layer;  ///< Indexed by layer; may be shorter than the model.
+  /// Layers taken as they are from an earlier encoding (codes, α's, α exponent and vector
+  /// settings; the float weights of these layers are ignored), e.g. convolutions frozen at
+  /// their quantized values while the FC layers were fine-tuned. Exponents of activations and
+  /// the biases are computed as for any layer. The geometry must match the float layer's.
+  std::map<size_t, cmodel::Layer> frozen;
 
   void Validate() const;  ///< Throws ConfigError("EncodeOptions: <field> ...").
   /// Resolved settings of layer i (defaults + override), validated against that layer.
