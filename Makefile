@@ -48,6 +48,7 @@ test-asan: setup
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|e2e' -E install
 
 bench: build data
+	@scripts/setup.sh --train
 	@/usr/bin/python3 bench/run_bench.py --build $(BUILD)
 
 results: bench

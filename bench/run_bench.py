@@ -13,6 +13,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import paper004  # noqa: E402
 
 
 def run(cmd, log):
@@ -225,6 +227,7 @@ def main():
     lines.append(f"| encode LeNet-5, optimal mode (512 calibration images) | {enc_opt_ms:,.0f} ms |")
     lines.append("")
     lines += rtl_section(sim, opt, sim_cmd)
+    lines += paper004.sections(qsa, work, run, load, ROOT)
     with open(os.path.join(ROOT, a.out), "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {a.out}")

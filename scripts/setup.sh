@@ -9,7 +9,7 @@ packages=(
   cmake g++ make pkg-config git
   libfmt-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
-  python3 python3-numpy
+  python3 python3-numpy python3-matplotlib
   dataset-fashion-mnist
   nodejs npm
   clang-format
