@@ -14,6 +14,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
+import paper002  # noqa: E402
 import paper004  # noqa: E402
 
 
@@ -228,6 +229,7 @@ def main():
     lines.append("")
     lines += rtl_section(sim, opt, sim_cmd)
     lines += paper004.sections(qsa, work, run, load, ROOT)
+    lines += paper002.section(qsa, work, run, load, ROOT)
     with open(os.path.join(ROOT, a.out), "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {a.out}")

@@ -3,6 +3,7 @@
 
     /usr/bin/python3 models/train.py lenet5  [--epochs E] [--out models/]
     /usr/bin/python3 models/train.py convnet [--epochs E] [--out models/]
+    /usr/bin/python3 models/train.py conv16 --out models/paper002   (also conv32 ... conv128)
 
 Needs the data cache (scripts/fetch_data.sh). Writes <out>/<name>.onnx and
 <out>/<name>.json. Input tensor: float32 [1,1,28,28] = pixel/255 exactly (no
@@ -89,6 +90,27 @@ def convnet():
     ]))
 
 
+def paper002(kernels):
+    """Paper 002's MNIST CNNs (Sec. 4.3, Fig. 1): conv 3x3 (valid) + ReLU, max-pool 2x2, conv
+    3x3 (valid) + ReLU, max-pool 2x2, dense to 10 classes; `kernels` filters in both convs.
+    Matches Table 2's parameter counts (Conv-16: 6,490; Conv-128: 180,874)."""
+    def build():
+        return nn.Sequential(collections.OrderedDict([
+            ("conv1", nn.Conv2d(1, kernels, 3, padding=0, bias=True)),        # Kx26x26
+            ("relu1", nn.ReLU()),
+            ("pool1", nn.MaxPool2d(2, 2)),                                    # Kx13x13
+            ("conv2", nn.Conv2d(kernels, kernels, 3, padding=0, bias=True)),  # Kx11x11
+            ("relu2", nn.ReLU()),
+            ("pool2", nn.MaxPool2d(2, 2)),                                    # Kx5x5
+            ("flatten", nn.Flatten()),                                        # 25K
+            ("fc1", nn.Linear(25 * kernels, 10, bias=True)),
+        ]))
+    return build
+
+
+# Table 2 of paper 002: trainable parameters of each MNIST network.
+PAPER002_PARAMS = {16: 6490, 32: 17578, 64: 53578, 96: 108010, 128: 180874}
+
 # Fixed recipes. Augmentation: random affine (rotation in degrees, translation
 # in pixels, optional horizontal flip) applied on the fly with torch ops.
 # init: "default" = PyTorch's default init; "he" = Kaiming-normal weights
@@ -101,6 +123,10 @@ RECIPES = {
                     weight_decay=0.0, rot_deg=0.0, shift_px=0.0, hflip=False,
                     init="he", min_acc=0.900),
 }
+for _k in PAPER002_PARAMS:
+    RECIPES[f"conv{_k}"] = dict(build=paper002(_k), dataset="mnist", epochs=10, batch=64,
+                                lr=2e-3, weight_decay=0.0, rot_deg=0.0, shift_px=0.0,
+                                hflip=False, min_acc=0.960)
 
 
 # ------------------------------------------------------------ helpers ----
@@ -245,6 +271,12 @@ def main(argv=None):
                 nn.init.kaiming_normal_(mod.weight, nonlinearity="relu")
                 nn.init.zeros_(mod.bias)
     nparams = count_params(model)
+    if a.model.startswith("conv") and a.model != "convnet":
+        want = PAPER002_PARAMS[int(a.model[4:])]
+        if nparams != want:
+            print(f"error: {a.model} has {nparams} parameters, paper 002's Table 2 says {want}",
+                  file=sys.stderr)
+            return 1
     print(f"{a.model}: {nparams} parameters; {r['dataset']} train {ntr} / test {nte}; "
           f"{epochs} epochs, batch {r['batch']}, Adam lr {r['lr']} cosine; seed {a.seed}; "
           f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)

@@ -115,7 +115,7 @@ void RunSim(const SimArgs& a) {
   }
   if (!error.empty()) j["error"] = error;
   j["dram"] = {{"read_latency", a.latency}, {"stall_prob", a.stall}, {"seed", a.seed}};
-  j["array"] = {{"pes", array.pes}, {"lanes", array.lanes}};
+  j["array"] = {{"pes", array.pes}, {"lanes", array.lanes}, {"on_chip_bytes", array.OnChipBytes()}};
 
   const double n = std::max(images, 1);
   Totals tot;

@@ -6,9 +6,15 @@
 
 #include <algorithm>
 
+#include "qsa/cmodel/arith.h"
 #include "qsa/cmodel/error.h"
 
 namespace qsa::cmodel {
+
+int64_t ArrayConfig::OnChipBytes() const {
+  const int64_t pe_bits = int64_t{vec_rows} * (kMaxVector * 3 + 8);
+  return 2 * act_buffer_bytes + 2 * out_buffer_bytes + int64_t{pes} * pe_bits / 8;
+}
 
 void ArrayConfig::Validate() const {
   auto fail = [](const char* field, const std::string& what, int64_t value) {

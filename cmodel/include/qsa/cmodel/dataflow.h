@@ -22,6 +22,10 @@ struct ArrayConfig {
   /// Throws ConfigError("ArrayConfig: <field> ...") unless every field is in range: counts
   /// positive, beat a power of two, buffers whole beats and at least one beat.
   void Validate() const;
+  /// On-chip buffer bytes of the build (the qsa_mem instances of qsa_top): two activation
+  /// halves, two output halves, and per PE its code rows (vec_rows × 64 codes × 3 bits) and α
+  /// rows (vec_rows × 8 bits).
+  int64_t OnChipBytes() const;
 };
 
 /// The plan of one layer on a build (spec §8 v2, "Plan of a layer").
