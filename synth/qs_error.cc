@@ -31,8 +31,8 @@ int main() {
     double mean_pp = 0.0;    // mean partial products (NafKeptDigits) over α
     for (int64_t alpha = 0; alpha <= qsa::cmodel::kAlphaMax; ++alpha) {
       const int64_t q = qsa::cmodel::NafTopK(alpha, k);
-      alpha_rel += static_cast<double>(std::llabs(alpha - q)) /
-                   static_cast<double>(alpha > 1 ? alpha : 1);
+      alpha_rel +=
+          static_cast<double>(std::llabs(alpha - q)) / static_cast<double>(alpha > 1 ? alpha : 1);
       mean_pp += qsa::cmodel::NafKeptDigits(alpha, k);
       for (int64_t x = kXMin; x <= kXMax; ++x) {
         const int64_t exact = x * alpha;
@@ -50,8 +50,8 @@ int main() {
         "\"mre_pct\": %.6f, \"ep_pct\": %.6f, \"alpha_mre_pct\": %.6f, \"mean_pp\": %.6f}%s\n",
         k, sum_abs / pairs, 100.0 * sum_abs / pairs / range, static_cast<long long>(wce),
         100.0 * static_cast<double>(wce) / range, 100.0 * sum_rel / pairs,
-        100.0 * static_cast<double>(wrong) / pairs, 100.0 * alpha_rel / alphas,
-        mean_pp / alphas, k < qsa::cmodel::kMaxK ? "," : "");
+        100.0 * static_cast<double>(wrong) / pairs, 100.0 * alpha_rel / alphas, mean_pp / alphas,
+        k < qsa::cmodel::kMaxK ? "," : "");
   }
   std::printf("]}\n");
   return 0;

@@ -170,8 +170,8 @@ def parse_stat(text):
 def parse_abc(log):
     """ABC's stime line of the liberty mapping: delay (ps) and ABC's own area."""
     last = None
-    for m in re.finditer(r"ABC: WireLoad = \"[^\"]*\"\s+Gates =\s+(\d+).*?Area =\s+([\d.]+).*?"
-                         r"Delay =\s+([\d.]+) ps", log):
+    for m in re.finditer(r"ABC: WireLoad = \"[^\"]*\"\s+Gates =\s*(\d+).*?Area =\s*([\d.]+).*?"
+                         r"Delay =\s*([\d.]+) ps", log):
         last = m
     if not last:
         return {}
