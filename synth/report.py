@@ -120,6 +120,20 @@ def main():
     if mult and "qsa_pe_datapath_L8" in res:
         w(f"\nOf the L = 8 QSA datapath, the runtime-k `qsa_qs_mult` alone is {fmt_f(mult)} µm² "
           f"({100 * mult / area['qsa_pe_datapath_L8']:.0f} %).")
+    for lanes in (8, 16):
+        q, nm = area.get(f"qsa_pe_datapath_L{lanes}"), area.get(f"qsa_pe_datapath_nomult_L{lanes}")
+        c, val = area.get(f"conv_pe_L{lanes}"), area.get("qs_mult_value")
+        if q and nm and c:
+            line = (f"\nWhere the area goes at L = {lanes}: the datapath without its multiplier "
+                    f"(`qsa_pe_datapath_nomult_L{lanes}`: lanes, lane adder, registers, "
+                    f"accumulator) is {fmt_f(nm)} µm² ({100 * nm / c:.0f} % of the conventional "
+                    f"PE); the multiplier adds {fmt_f(q - nm)} µm².")
+            if val:
+                line += (f" With the multiplier in its value form (`qs_mult_value`, "
+                         f"{fmt_f(val)} µm², below) the sum would be about {fmt_f(nm + val)} µm² "
+                         f"({100 * (nm + val) / c:.0f} % of the conventional PE; an estimate "
+                         f"from separate syntheses, not a synthesized design).")
+            w(line)
     if 8 in ratios:
         ok = ratios[8] <= AREA_TARGET
         w(f"\n**Target (issue 6): QSA PE ≤ {100 * AREA_TARGET:.0f} % of the conventional PE's "
@@ -140,7 +154,9 @@ def main():
       "With k constant, the top-k selection folds away and the NAF rows that k can never use "
       "remain (any α has up to 5 nonzero NAF digits at any of 9 positions, so every row is "
       "reachable for every k ≥ 1): the tied variants differ mainly in the selection logic. "
-      "`exact_mult` (`synth/rtl/exact_mult.sv`) is `x * α` at the same widths. A runtime-k "
+      "`exact_mult` (`synth/rtl/exact_mult.sv`) is `x * α` at the same widths; `qs_mult_value` "
+      "(`synth/rtl/qs_mult_value.sv`) computes the same product as `qsa_qs_mult` another way: "
+      "Q_k(α) as a number from the kept NAF digits, then one exact `x * Q_k(α)`. A runtime-k "
       "parallel top-k shift-add is not smaller than an exact multiplier; its saving is in "
       "switching activity (the rows not kept are operand-isolated), not in area.\n")
     w("| multiplier | sky130 area (µm²) | vs exact | ABC delay (ps) | transistors | "
@@ -150,7 +166,8 @@ def main():
     ek = {e["k"]: e for e in err["k"]}
     mrows = [("qsa_qs_mult", "runtime k", None)] + \
         [(f"qs_mult_k{k}", f"k = {k}" + (" (exact)" if k == 0 else ""), k) for k in range(6)] + \
-        [("exact_mult", "exact `x * α`", 0)]
+        [("qs_mult_value", "Q_k(α) as a number, then `x * Q_k(α)` (runtime k)", None),
+         ("exact_mult", "exact `x * α`", 0)]
     for n, label, k in mrows:
         r = res.get(n)
         if not r:

@@ -40,9 +40,9 @@ TOP_SOURCES = PKG + ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_zero_skip.sv", "rtl/qsa_q
                      "rtl/qsa_seq.sv", "rtl/qsa_top.sv"]
 
 
-def job(name, top, sources, params=None, blackbox=(), group="leaf", note=""):
+def job(name, top, sources, params=None, blackbox=(), group="leaf", note="", flatten=True):
     return {"name": name, "top": top, "sources": list(sources), "params": dict(params or {}),
-            "blackbox": list(blackbox), "group": group, "note": note}
+            "blackbox": list(blackbox), "group": group, "note": note, "flatten": flatten}
 
 
 def jobs():
@@ -70,6 +70,10 @@ def jobs():
         j.append(job(f"qsa_pe_datapath_L{lanes}", "qsa_pe_datapath",
                      PKG + ["rtl/qsa_qs_mult.sv", "synth/rtl/qsa_pe_datapath.sv"],
                      {"Lanes": lanes}, group="pe"))
+        j.append(job(f"qsa_pe_datapath_nomult_L{lanes}", "qsa_pe_datapath",
+                     PKG + ["rtl/qsa_qs_mult.sv", "synth/rtl/qsa_pe_datapath.sv"],
+                     {"Lanes": lanes, "WithMult": 0}, group="pe",
+                     note="the datapath without its multiplier: area attribution only"))
         j.append(job(f"conv_pe_L{lanes}", "conv_pe", ["synth/rtl/conv_pe.sv"],
                      {"Lanes": lanes}, group="pe"))
         j.append(job(f"qsa_pe_L{lanes}", "qsa_pe",
@@ -81,11 +85,15 @@ def jobs():
                      PKG + ["rtl/qsa_qs_mult.sv", "synth/rtl/qs_mult_fixk.sv"], {"K": k},
                      group="mult"))
     j.append(job("exact_mult", "exact_mult", PKG + ["synth/rtl/exact_mult.sv"], group="mult"))
+    j.append(job("qs_mult_value", "qs_mult_value", PKG + ["synth/rtl/qs_mult_value.sv"],
+                 group="mult", note="Q_k(α) as a number, then x * Q_k(α)"))
     # The whole accelerator at two configurations.
+    # Not flattened (a flat qsa_top spends many minutes in `share`): areas are totals over the
+    # hierarchy, the delay the longest path found inside one module.
     j.append(job("qsa_top_default", "qsa_top", TOP_SOURCES, {}, MEM, group="top",
-                 note="8 PEs x 8 lanes (defaults)"))
+                 note="8 PEs x 8 lanes (defaults)", flatten=False))
     j.append(job("qsa_top_large", "qsa_top", TOP_SOURCES, {"Pes": 16, "Lanes": 16}, MEM,
-                 group="top", note="16 PEs x 16 lanes"))
+                 group="top", note="16 PEs x 16 lanes", flatten=False))
     return j
 
 
@@ -100,17 +108,18 @@ def ys_script(j, lib):
         lines.append(f"chparam -set {k} {v} {j['top']}")
     lines.append(f"hierarchy -check -top {j['top']}")
     lines.append(f"rename -top {j['top']}")  # $paramod\\TOP\\... back to TOP
-    lines.append(f"synth -top {j['top']} -flatten")
+    lines.append(f"synth -top {j['top']}" + (" -flatten" if j["flatten"] else ""))
     lines.append("check -assert")
     lines.append("select -assert-none t:$dlatch t:$adlatch t:$dlatchsr")
-    lines.append("tee -q -o @OUT@.generic.stat stat")
-    lines.append("tee -q -o @OUT@.cmos.stat stat -tech cmos")
+    top = f" -top {j['top']}"  # with hierarchy: totals over the design hierarchy
+    lines.append("tee -q -o @OUT@.generic.stat stat" + top)
+    lines.append("tee -q -o @OUT@.cmos.stat stat -tech cmos" + top)
     if j["group"] in ("pe", "mult"):  # generic-cell netlist for the activity simulation
         lines.append("write_verilog -noattr @OUT@.generic.v")
     lines.append(f"dfflibmap -liberty {lib}")
     lines.append(f"abc -liberty {lib} -script {ABC_SCRIPT}")
     lines.append("opt_clean")
-    lines.append(f"tee -q -o @OUT@.sky130.stat stat -liberty {lib}")
+    lines.append(f"tee -q -o @OUT@.sky130.stat stat -liberty {lib}" + top)
     return "\n".join(lines) + "\n"
 
 
@@ -147,6 +156,9 @@ def filtered_lib(out):
 def parse_stat(text):
     """Cells, per-type counts, area and transistors of one `stat` output (flattened top)."""
     r = {}
+    h = text.find("=== design hierarchy ===")
+    if h >= 0:  # hierarchical design: the totals follow this header
+        text = text[h:]
     m = re.search(r"Number of cells:\s+(\d+)", text)
     r["cells"] = int(m.group(1)) if m else None
     types = {}
@@ -169,14 +181,14 @@ def parse_stat(text):
 
 def parse_abc(log):
     """ABC's stime line of the liberty mapping: delay (ps) and ABC's own area."""
-    last = None
-    for m in re.finditer(r"ABC: WireLoad = \"[^\"]*\"\s+Gates =\s*(\d+).*?Area =\s*([\d.]+).*?"
-                         r"Delay =\s*([\d.]+) ps", log):
-        last = m
-    if not last:
+    runs = re.findall(r"ABC: WireLoad = \"[^\"]*\"\s+Gates =\s*(\d+).*?Area =\s*([\d.]+).*?"
+                      r"Delay =\s*([\d.]+) ps", log)
+    if not runs:
         return {}
-    return {"abc_gates": int(last.group(1)), "abc_area": float(last.group(2)),
-            "delay_ps": float(last.group(3))}
+    # One ABC run per module: with hierarchy kept, the longest of the per-module paths.
+    return {"abc_gates": sum(int(g) for g, _, _ in runs),
+            "abc_area": round(sum(float(a) for _, a, _ in runs), 2),
+            "delay_ps": max(float(d) for _, _, d in runs), "abc_runs": len(runs)}
 
 
 def run_job(j, out, lib, yosys):
@@ -193,7 +205,7 @@ def run_job(j, out, lib, yosys):
         raise SystemExit(f"run_synth: yosys failed on job {j['name']} (see {base}.log)")
     with open(base + ".log") as f:
         log = f.read()
-    res = {k: j[k] for k in ("top", "params", "blackbox", "group", "note", "sources")}
+    res = {k: j[k] for k in ("top", "params", "blackbox", "group", "note", "sources", "flatten")}
     res["seconds"] = round(secs, 1)
     res["script"] = os.path.relpath(base + ".ys", ROOT)
     for flow in ("generic", "cmos", "sky130"):

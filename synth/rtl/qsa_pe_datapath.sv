@@ -11,6 +11,7 @@
 // their (code, activation) pairs directly as inputs, like conv_pe's (weight, activation) pairs.
 module qsa_pe_datapath #(
   parameter  int Lanes = 8,
+  parameter  int WithMult = 1,  // 0: S_v added unmultiplied (area attribution of the multiplier)
   localparam int AW = qsa_pkg::ActWidth,
   localparam int CodeW = qsa_pkg::CodeWidth,
   localparam int TermWidth = AW + 3,
@@ -92,15 +93,22 @@ module qsa_pe_datapath #(
 
   assign mul_x = (s2_valid_q && s2_mul_q) ? s2_sum_q : '0;
 
-  qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult (
-    .clk_i,
-    .rst_ni,
-    .x_i       (mul_x),
-    .alpha_i   (s2_mul_q ? s2_alpha_q : '0),
-    .k_i,
-    .p_o       (product),
-    .pp_count_o(pp_count)
-  );
+  if (WithMult != 0) begin : g_mult
+    qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult (
+      .clk_i,
+      .rst_ni,
+      .x_i       (mul_x),
+      .alpha_i   (s2_mul_q ? s2_alpha_q : '0),
+      .k_i,
+      .p_o       (product),
+      .pp_count_o(pp_count)
+    );
+  end else begin : g_no_mult
+    logic unused_k;
+    assign unused_k = ^k_i;
+    assign product  = PWidth'(mul_x);
+    assign pp_count = '0;
+  end
   assign unused_pp = ^pp_count;
 
   assign acc_d = clr_i ? '0 : (s2_valid_q ? acc_q + AccW'(product) : acc_q);
