@@ -70,10 +70,13 @@ def main():
     w("## How the numbers are made\n")
     w(f"- Tool: {any_r['yosys']}. Each job is one Yosys run of one top at one parameter set:")
     w("  `read_verilog -sv <sources>` (`qsa_mem` read with `-lib`, a black box: it stands for "
-      "the SRAM macros, so its storage is not in any area below), `hierarchy -check -top TOP "
-      "-chparam ...`, `synth -top TOP -flatten`, `check -assert`, no latches allowed.")
+      "the SRAM macros, so its storage is not in any area below), `chparam -set P V TOP` per "
+      "parameter, `hierarchy -check -top TOP`, `synth -top TOP -flatten` (`qsa_top`: without "
+      "`-flatten`, see its section), `check -assert`, no latches allowed.")
     w("- **Generic flow**: `stat` (cells of Yosys's internal gate library) and `stat -tech cmos` "
-      "(transistor estimate) on that netlist.")
+      "(transistor estimate) on that netlist. A transistor count marked + is Yosys's lower "
+      "bound: `stat -tech cmos` has no count for some cell types (the flip-flops) and leaves "
+      "them out.")
     w("- **sky130 flow**: the same netlist, `dfflibmap -liberty LIB`, "
       f"`abc -liberty LIB -script {any_r['abc_script']}`, `stat -liberty LIB`. LIB is "
       "`/work/shared/pdk/sky130hd_tt.lib.gz` (SkyWater 130 nm HD, typical, 25 °C, 1.80 V) "
@@ -223,7 +226,11 @@ def main():
       "areas are the logic around the memories.\n")
     w("## qsa_top\n")
     w("`qsa_mem` black-boxed everywhere (SRAM macros, not counted): the area is the logic, "
-      "registers and arithmetic of the accelerator around its buffers and weight stores.\n")
+      "registers and arithmetic of the accelerator around its buffers and weight stores. "
+      "Synthesized with its hierarchy kept (a flat `synth -flatten` of `qsa_top` spent many "
+      "minutes in Yosys's `share` pass): cells and area are totals over the hierarchy "
+      "(`stat -top`), ABC maps each module on its own, and the delay is the longest path "
+      "found inside one module (paths across module boundaries are not seen).\n")
     w(HEAD)
     for n in sorted(res):
         if res[n]["group"] == "top":

@@ -91,9 +91,9 @@ def jobs():
     # Not flattened (a flat qsa_top spends many minutes in `share`): areas are totals over the
     # hierarchy, the delay the longest path found inside one module.
     j.append(job("qsa_top_default", "qsa_top", TOP_SOURCES, {}, MEM, group="top",
-                 note="8 PEs x 8 lanes (defaults)", flatten=False))
+                 note="8 PEs × 8 lanes", flatten=False))
     j.append(job("qsa_top_large", "qsa_top", TOP_SOURCES, {"Pes": 16, "Lanes": 16}, MEM,
-                 group="top", note="16 PEs x 16 lanes", flatten=False))
+                 group="top", note="16 PEs × 16 lanes", flatten=False))
     return j
 
 
@@ -254,6 +254,8 @@ def main():
     ap.add_argument("--only", default=None, help="run only the jobs whose name matches REGEX")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--yosys", default="yosys")
+    ap.add_argument("--reparse", action="store_true",
+                    help="re-read the stat files and logs of the jobs in results.json")
     ap.add_argument("--self-test", action="store_true",
                     help="synthesize one tiny block both ways and check what the parsers read")
     a = ap.parse_args()
@@ -271,6 +273,15 @@ def main():
     if os.path.exists(rpath):
         with open(rpath) as f:
             results = json.load(f)
+    if a.reparse:
+        for name, r in results.items():
+            base = os.path.join(a.out, name)
+            for flow in ("generic", "cmos", "sky130"):
+                with open(f"{base}.{flow}.stat") as f:
+                    r[flow] = parse_stat(f.read())
+            with open(base + ".log") as f:
+                r["sky130"].update(parse_abc(f.read()))
+        todo = []
     for j in todo:  # one Yosys at a time
         print(f"run_synth: {j['name']} ...", flush=True)
         results[j["name"]] = run_job(j, a.out, os.path.relpath(lib, ROOT), a.yosys)
@@ -280,6 +291,9 @@ def main():
         with open(rpath + ".tmp", "w") as f:
             json.dump(results, f, indent=1, sort_keys=True)
         os.replace(rpath + ".tmp", rpath)
+    with open(rpath + ".tmp", "w") as f:
+        json.dump(results, f, indent=1, sort_keys=True)
+    os.replace(rpath + ".tmp", rpath)
     return 0
 
 
