@@ -274,7 +274,10 @@ def main():
         with open(rpath) as f:
             results = json.load(f)
     if a.reparse:
+        defs = {j["name"]: j for j in jobs()}
         for name, r in results.items():
+            if name in defs:
+                r["note"] = defs[name]["note"]
             base = os.path.join(a.out, name)
             for flow in ("generic", "cmos", "sky130"):
                 with open(f"{base}.{flow}.stat") as f:
