@@ -13,6 +13,7 @@ help:
 	@echo "               5 images on the RTL (Verilator co-simulation)"
 	@echo "make test      build and run every test (unit, e2e, then unit under ASan+UBSan)"
 	@echo "make bench     benchmarks and docs/results.md"
+	@echo "make synth     Yosys area/delay, QS error and activity reports -> docs/synthesis.md"
 	@echo "make models    retrain the shipped ONNX models (python3-torch)"
 	@echo "make format    clang-format the C++ sources;  make clean"
 
@@ -52,6 +53,18 @@ bench: build data
 	@/usr/bin/python3 bench/run_bench.py --build $(BUILD)
 
 results: bench
+
+# Synthesis reports (issue 6): every number of docs/synthesis.md, regenerated from scratch.
+.PHONY: synth
+synth: data
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DQSA_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target qsa qsa_qs_error qsa_record_operands
+	@rm -rf $(BUILD)/synth && mkdir -p $(BUILD)/synth
+	@$(BUILD)/bin/qsa_qs_error > $(BUILD)/synth/qs_error.json
+	@/usr/bin/python3 synth/run_synth.py --out $(BUILD)/synth
+	@$(QSA) encode models/lenet5.onnx -o $(BUILD)/synth/lenet5.qsa >/dev/null
+	@/usr/bin/python3 synth/activity.py --build $(BUILD) --out $(BUILD)/synth
+	@/usr/bin/python3 synth/report.py --synth $(BUILD)/synth -o docs/synthesis.md
 
 models:
 	@scripts/setup.sh --train

@@ -1,0 +1,144 @@
+// The arithmetic datapath of one QSA PE (rtl/qsa_pe.sv stages 0-2), isolated for the synthesis
+// comparison against the conventional int8 PE (conv_pe.sv). Not part of the accelerator.
+//
+// Counted: Lanes lanes of decode (qsa_pkg::decode_code) + shift/invert of the activation, the
+// lane adder, the s1 register, the vector-sum register S_v, the s2 register (S_v, α) and one
+// qsa_qs_mult (S_v × Q_k(α)) with its 32-bit accumulator, written as in qsa_pe.sv (same
+// widths, same zero-activation gating, same operand isolation of the multiplier).
+// Not counted (as in conv_pe.sv, which has no weight storage either): the code/α stores
+// (qsa_mem), the prefetch slots, the zero-skip compaction that selects each lane's code and
+// activation from the 64-code vector, bias, requantize, ReLU and pooling. The lanes here take
+// their (code, activation) pairs directly as inputs, like conv_pe's (weight, activation) pairs.
+module qsa_pe_datapath #(
+  parameter  int Lanes = 8,
+  parameter  int WithMult = 1,  // 0: S_v added unmultiplied (area attribution of the multiplier)
+  localparam int AW = qsa_pkg::ActWidth,
+  localparam int CodeW = qsa_pkg::CodeWidth,
+  localparam int TermWidth = AW + 3,
+  localparam int SWidth = 17,
+  localparam int PWidth = SWidth + 10,
+  localparam int AccW = qsa_pkg::AccWidth
+) (
+  input  logic                          clk_i,
+  input  logic                          rst_ni,
+  input  logic                          clr_i,
+  input  logic                          valid_i,   // a group of Lanes (code, activation) pairs
+  input  logic                          last_i,    // ... the vector's last group
+  input  logic [Lanes*CodeW-1:0]        code_i,    // lane l's code at [l*3 +: 3] (0 = unused)
+  input  logic [Lanes*AW-1:0]           act_i,     // lane l's activation at [l*8 +: 8]
+  input  logic [qsa_pkg::AlphaBits-1:0] alpha_i,   // the vector's α mantissa
+  input  logic [qsa_pkg::KWidth-1:0]    k_i,
+  output logic [AccW-1:0]               acc_o
+);
+
+  // Stage 0: lanes and lane sum (qsa_pe.sv g_lane)
+  logic signed [Lanes*SWidth-1:0] term;
+
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane
+    logic [qsa_pkg::DecWidth-1:0] dec;
+    logic signed [AW-1:0]         act;
+    logic signed [TermWidth-1:0]  mag;
+    logic                         use_lane;
+
+    assign dec      = qsa_pkg::decode_code(code_i[l*CodeW +: CodeW], 1'b1);
+    assign act      = act_i[l*AW +: AW];
+    assign use_lane = valid_i && !dec[qsa_pkg::DecZero] && (act != '0);
+    assign mag      = use_lane
+                      ? (TermWidth'(act) <<< dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth])
+                      : '0;
+    assign term[l*SWidth +: SWidth] = dec[qsa_pkg::DecNeg] ? -(SWidth'(mag)) : SWidth'(mag);
+  end
+
+  logic signed [SWidth-1:0] lane_sum;
+  always_comb begin
+    lane_sum = '0;
+    for (int l = 0; l < Lanes; l++) begin
+      lane_sum = lane_sum + term[l*SWidth +: SWidth];
+    end
+  end
+
+  // s1, stage 1 (S_v), s2
+  logic                          s1_valid_q, s1_last_q, s2_valid_q, s2_mul_q;
+  logic signed [SWidth-1:0]      s1_sum_q, sacc_d, sacc_q, s_final, s2_sum_d, s2_sum_q;
+  logic [qsa_pkg::AlphaBits-1:0] s1_alpha_q, s2_alpha_d, s2_alpha_q;
+  logic                          s2_valid_d, s2_mul_d;
+
+  assign s_final = sacc_q + s1_sum_q;
+
+  always_comb begin
+    sacc_d     = sacc_q;
+    s2_valid_d = 1'b0;
+    s2_sum_d   = s2_sum_q;
+    s2_mul_d   = s2_mul_q;
+    s2_alpha_d = s2_alpha_q;
+    if (clr_i) begin
+      sacc_d = '0;
+    end else if (s1_valid_q) begin
+      sacc_d = s1_last_q ? '0 : s_final;
+      if (s1_last_q) begin
+        s2_valid_d = 1'b1;
+        s2_sum_d   = s_final;
+        s2_mul_d   = (s1_alpha_q != '0);
+        s2_alpha_d = s1_alpha_q;
+      end
+    end
+  end
+
+  // Stage 2: one multiply per vector, accumulation
+  logic signed [SWidth-1:0]         mul_x;
+  logic signed [PWidth-1:0]         product;
+  logic [qsa_pkg::PpCountWidth-1:0] pp_count;
+  logic signed [AccW-1:0]           acc_d, acc_q;
+  logic                             unused_pp;
+
+  assign mul_x = (s2_valid_q && s2_mul_q) ? s2_sum_q : '0;
+
+  if (WithMult != 0) begin : g_mult
+    qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult (
+      .clk_i,
+      .rst_ni,
+      .x_i       (mul_x),
+      .alpha_i   (s2_mul_q ? s2_alpha_q : '0),
+      .k_i,
+      .p_o       (product),
+      .pp_count_o(pp_count)
+    );
+  end else begin : g_no_mult
+    logic unused_k;
+    assign unused_k = ^k_i;
+    assign product  = PWidth'(mul_x);
+    assign pp_count = '0;
+  end
+  assign unused_pp = ^pp_count;
+
+  assign acc_d = clr_i ? '0 : (s2_valid_q ? acc_q + AccW'(product) : acc_q);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      s1_valid_q <= 1'b0;
+      s1_last_q  <= 1'b0;
+      s1_sum_q   <= '0;
+      s1_alpha_q <= '0;
+      sacc_q     <= '0;
+      s2_valid_q <= 1'b0;
+      s2_sum_q   <= '0;
+      s2_mul_q   <= 1'b0;
+      s2_alpha_q <= '0;
+      acc_q      <= '0;
+    end else begin
+      s1_valid_q <= valid_i && !clr_i;
+      s1_last_q  <= last_i;
+      s1_sum_q   <= lane_sum;
+      s1_alpha_q <= alpha_i;
+      sacc_q     <= sacc_d;
+      s2_valid_q <= s2_valid_d;
+      s2_sum_q   <= s2_sum_d;
+      s2_mul_q   <= s2_mul_d;
+      s2_alpha_q <= s2_alpha_d;
+      acc_q      <= acc_d;
+    end
+  end
+
+  assign acc_o = acc_q;
+
+endmodule
