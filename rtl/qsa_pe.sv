@@ -135,8 +135,12 @@ module qsa_pe #(
   assign slot0_alpha_d = (rd_q && !rd_slot_q) ? alpha_rdata : slot0_alpha_q;
   assign slot1_codes_d = (rd_q && rd_slot_q) ? code_rdata : slot1_codes_q;
   assign slot1_alpha_d = (rd_q && rd_slot_q) ? alpha_rdata : slot1_alpha_q;
-  assign start_codes   = start_slot_i ? slot1_codes_q : slot0_codes_q;
-  assign start_alpha   = start_slot_i ? slot1_alpha_q : slot0_alpha_q;
+  // A vector may start in the cycle its row arrives (the core's bypass): then the row comes
+  // straight from the store.
+  assign start_codes   = (rd_q && rd_slot_q == start_slot_i) ? code_rdata
+                         : (start_slot_i ? slot1_codes_q : slot0_codes_q);
+  assign start_alpha   = (rd_q && rd_slot_q == start_slot_i) ? alpha_rdata
+                         : (start_slot_i ? slot1_alpha_q : slot0_alpha_q);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

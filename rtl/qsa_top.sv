@@ -92,7 +92,7 @@ module qsa_top #(
   localparam int VpfWidth = $clog2(VecRows + 1);
   localparam int CycWidth = $clog2(MaxVec + 1);
   localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8);
-  localparam int ActRAddrWidth = $clog2(ActHalfBytes);
+  localparam int ActLineWords = 16;   // activation-buffer read: 16 words (128 bytes)
   localparam int OutWAddrWidth = $clog2(OutHalfBytes);
   localparam int OutRAddrWidth = $clog2(OutHalfBytes / 8);
   localparam int NumCnt = qsa_regs_pkg::PERF_NUM_COUNTERS;
@@ -260,8 +260,8 @@ module qsa_top #(
   logic                     ab_we, ab_whalf, ab_re, ab_rhalf;
   logic [ActWAddrWidth-1:0] ab_waddr;
   logic [63:0]              ab_wdata;
-  logic [ActRAddrWidth-1:0] ab_raddr;
-  logic [MaxVec*8-1:0]      ab_rdata;
+  logic [ActWAddrWidth-1:0] ab_raddr;
+  logic [ActLineWords*64-1:0] ab_rdata;
   logic                     ob_we, ob_whalf, obr_re, obr_half;
   logic [OutWAddrWidth-1:0] ob_waddr;
   logic [Pes*8-1:0]         ob_wbyte;
@@ -379,7 +379,7 @@ module qsa_top #(
     .ld_bias_o          (ld_bias)
   );
 
-  qsa_act_buf #(.HalfBytes(ActHalfBytes), .WinBytes(MaxVec)) u_act_buf (
+  qsa_act_buf #(.HalfBytes(ActHalfBytes), .LineWords(ActLineWords)) u_act_buf (
     .clk_i,
     .rst_ni,
     .we_i   (ab_we),
@@ -403,7 +403,8 @@ module qsa_top #(
     .Lanes       (Lanes),
     .VecRows     (VecRows),
     .ActHalfBytes(ActHalfBytes),
-    .OutHalfBytes(OutHalfBytes)
+    .OutHalfBytes(OutHalfBytes),
+    .LineWords   (ActLineWords)
   ) u_compute (
     .clk_i,
     .rst_ni,
