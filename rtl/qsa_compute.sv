@@ -5,30 +5,32 @@
 // A job (job_start_i) covers computed rows [job_y0_i, job_y1_i) (spec §8 v2: only positions
 // that survive pooling are computed) for filters [job_ch0_i, job_ch0_i + popcount(active)).
 // Positions are visited row by row; when pooling, in 2x2 window order (py, px, dy, dx), so each
-// PE's max-pool needs one register. For each position every vector of the filter is visited
-// in stream order (spec §5):
+// PE's max-pool needs one register. For each position every chunk of the filter is visited in
+// stream order (spec §5). A chunk is one vector, or two consecutive vectors when the layer's
+// vectors have at most 32 weights (cfg_paired_i, from qsa_seq): the PEs pack the nonzero codes
+// of both into their lanes (qsa_pe), so a short vector does not round up to a whole cycle.
 //
-//   fetch     the vector's activations are gathered into a 64-byte window slot. A vector is
-//             made of segments, one per kernel row r it touches: a contiguous byte range of
-//             that input row (HWC), clipped against the input (padding reads as 0). Each
-//             cycle one line of LineWords words is read from the banked activation buffer
-//             (qsa_act_buf) and up to SegsPerCycle segments whose bytes all lie in that line
-//             are merged into the slot (a channel-wise vector is one segment; a filter-wise
-//             vector over a few short rows usually fits one line). Segments in the padding
-//             need no read. The PEs' code/α rows of the vector are prefetched into the same
-//             slot index. The walk goes from vector to vector and position to position with
-//             no idle cycle.
-//   skip      a vector in which no PE of the group has a nonzero code (cycle table = 0) is
+//   fetch     the chunk's activations (at most 64, contiguous in stream order) are gathered
+//             into a 64-byte window slot. A chunk is made of segments, one per kernel row r
+//             it touches: a contiguous byte range of that input row (HWC), clipped against
+//             the input (padding reads as 0). Each cycle one line of LineWords words is read
+//             from the banked activation buffer (qsa_act_buf) and up to SegsPerCycle segments
+//             whose bytes all lie in that line are merged into the slot (a filter-wise chunk
+//             over a few short rows usually fits one line). Segments in the padding need no
+//             read. The PEs' code/α rows of the chunk are prefetched into the same slot
+//             index. The walk goes from chunk to chunk and position to position with no idle
+//             cycle.
+//   skip      a chunk in which no PE of the group has a nonzero code (cycle table = 0) is
 //             not fetched and takes no compute cycle (only its segment walk, SegsPerCycle
-//             segments per cycle, overlapped with compute). The position's last vector is
-//             never skipped: if it is empty it is issued as a null vector (one cycle, no
+//             segments per cycle, overlapped with compute). The position's last chunk is
+//             never skipped: if it is empty it is issued as a null chunk (one cycle, no
 //             codes) that carries the end of position.
-//   compute   a vector occupies the array for tbl[v] = max over the group's PEs of
+//   compute   a chunk occupies the array for tbl[c] = max over the group's PEs of
 //             ceil(nnz / Lanes) cycles (zero codes cost nothing), then the next one starts
-//             back to back. Two window slots let the fetch of the next vector overlap the
+//             back to back. Two window slots let the fetch of the next chunk overlap the
 //             compute of the current one: a slot is refilled from the last compute cycle of
-//             its vector on, and a vector whose fetch completes in the cycle it is needed
-//             starts at once (bypass), so one fetch cycle per vector keeps the array busy.
+//             its chunk on, and a chunk whose fetch completes in the cycle it is needed
+//             starts at once (bypass), so one fetch cycle per chunk keeps the array busy.
 //   output    4 cycles after a position's last group cycle, the PEs' int8 results (pooled
 //             when pooling, at the window's last position) are written to the output buffer
 //             half job_half_i at their HWC byte address relative to the band.
@@ -54,7 +56,8 @@ module qsa_compute #(
   localparam int ShWidth = $clog2(LineBytes + MaxVec),
   localparam int LaneSumWidth = $clog2(Pes * Lanes + 1),
   localparam int PeCntWidth = $clog2(Pes + 1),
-  localparam int PpSumWidth = $clog2(Pes * qsa_pkg::MaxK + 1),
+  localparam int MultSumWidth = $clog2(2 * Pes + 1),
+  localparam int PpSumWidth = $clog2(2 * Pes * qsa_pkg::MaxK + 1),
   localparam int SlotsWidth = 14 + PeCntWidth
 ) (
   input  logic                        clk_i,
@@ -64,6 +67,8 @@ module qsa_compute #(
   // layer configuration, stable while a job runs (from qsa_desc_check via qsa_seq)
   input  logic                        cfg_chanwise_i,
   input  logic [LenWidth-1:0]         cfg_vec_len_i,
+  input  logic                        cfg_paired_i,     // chunks of two vectors
+  input  logic [VpfWidth-1:0]         cfg_vpc_i,        // chunks per filter
   input  logic [qsa_pkg::KWidth-1:0]  cfg_k_i,
   input  logic [4:0]                  cfg_shift_i,
   input  logic                        cfg_relu_i,
@@ -75,7 +80,6 @@ module qsa_compute #(
   input  logic [12:0]                 cfg_in_h_i,
   input  logic [12:0]                 cfg_in_c_i,
   input  logic [13:0]                 cfg_fan_in_i,
-  input  logic [VpfWidth-1:0]         cfg_vpf_i,
   input  logic [12:0]                 cfg_comp_w_i,
   input  logic [12:0]                 cfg_out_c_i,
   input  logic [31:0]                 cfg_row_bytes_i,
@@ -93,7 +97,7 @@ module qsa_compute #(
   input  logic [Pes-1:0]              job_active_i,
   output logic                        job_done_o,
 
-  // cycle table: max over the group's PEs of ceil(nnz / Lanes) per vector
+  // cycle table: max over the group's PEs of ceil(nnz / Lanes) per chunk (row = chunk)
   input  logic                        tbl_we_i,
   input  logic                        tbl_first_i,      // first PE of the group: overwrite
   input  logic [RowWidth-1:0]         tbl_row_i,
@@ -103,7 +107,7 @@ module qsa_compute #(
   input  logic [Pes-1:0]              ld_code_we_i,
   input  logic [Pes-1:0]              ld_alpha_we_i,
   input  logic [Pes-1:0]              ld_bias_we_i,
-  input  logic [RowWidth-1:0]         ld_row_i,
+  input  logic [RowWidth-1:0]         ld_row_i,         // code row, or vector of an α
   input  logic [MaxVec*CodeW-1:0]     ld_codes_i,
   input  logic [7:0]                  ld_alpha_i,
   input  logic [31:0]                 ld_bias_i,
@@ -126,7 +130,7 @@ module qsa_compute #(
   output logic [SlotsWidth-1:0]       ev_slots_o,       // MAC slots of a position started
   output logic [LaneSumWidth-1:0]     ev_lanes_o,       // nonzero-code MACs
   output logic [LaneSumWidth-1:0]     ev_gated_o,       // ... with a zero activation
-  output logic [PeCntWidth-1:0]       ev_mult_o,
+  output logic [MultSumWidth-1:0]     ev_mult_o,
   output logic [PpSumWidth-1:0]       ev_pp_o
 );
 
@@ -216,13 +220,23 @@ module qsa_compute #(
   assign pos_first = !cfg_pool_i || (!dy_q && !dx_q);
   assign pos_emit  = !cfg_pool_i || (dy_q && dx_q);
 
-  // the current vector
-  logic [LenWidth-1:0] vlen;
+  // the current chunk: its first vector (len0 weights) and, when paired, the next one
+  logic [LenWidth-1:0] len0, len1, vlen;
+  logic [13:0]         t1;
+  logic [12:0]         cpos1, cpos2;
+  logic                has1;
   logic                vlast;
   logic [CycWidth-1:0] vcyc;
-  assign vlen = qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i, cfg_in_c_i - cpos_q,
-                                       cfg_fan_in_i - t_q);
-  assign vlast = (v_q == cfg_vpf_i - VpfWidth'(1));
+  assign len0  = qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i, cfg_in_c_i - cpos_q,
+                                        cfg_fan_in_i - t_q);
+  assign t1    = t_q + 14'(len0);
+  assign cpos1 = (cpos_q + 13'(len0) == cfg_in_c_i) ? '0 : cpos_q + 13'(len0);
+  assign has1  = cfg_paired_i && (t1 < cfg_fan_in_i);
+  assign len1  = has1 ? qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i,
+                                               cfg_in_c_i - cpos1, cfg_fan_in_i - t1) : '0;
+  assign cpos2 = (has1 && cpos1 + 13'(len1) == cfg_in_c_i) ? '0 : cpos1 + 13'(len1);
+  assign vlen  = len0 + len1;
+  assign vlast = (v_q == cfg_vpc_i - VpfWidth'(1));
   assign vcyc  = tbl_q[RowWidth'(v_q)];
 
   logic [LenWidth-1:0] cur_left, cur_dst;
@@ -341,11 +355,13 @@ module qsa_compute #(
   end
 
   // meta of a vector, written to its slot when complete
-  localparam int MetaWidth = LenWidth + CycWidth + 3 + OutAddrWidth;
-  logic [MetaWidth-1:0] pos_meta;                    // {len, cyc, pos_last, first, emit, oaddr}
-  logic [MetaWidth-1:0] null_meta;                   // the same position, as a null vector
-  assign pos_meta  = {vlen, vcyc, vlast, pos_first, pos_emit, oaddr_pos};
-  assign null_meta = {LenWidth'(0), CycWidth'(1), vlast, pos_first, pos_emit, oaddr_pos};
+  // {len, split, cyc, pos_last, first, emit, oaddr}
+  localparam int MetaWidth = 2 * LenWidth + CycWidth + 3 + OutAddrWidth;
+  logic [MetaWidth-1:0] pos_meta;
+  logic [MetaWidth-1:0] null_meta;                   // the same position, as a null chunk
+  assign pos_meta  = {vlen, len0, vcyc, vlast, pos_first, pos_emit, oaddr_pos};
+  assign null_meta = {LenWidth'(0), LenWidth'(0), CycWidth'(1), vlast, pos_first, pos_emit,
+                      oaddr_pos};
 
   // fetch pipeline register (F1: merge into the window slot)
   logic                    m_valid_d, m_valid_q;
@@ -363,7 +379,10 @@ module qsa_compute #(
 
   // PE prefetch
   logic                 pe_rd;
-  logic [RowWidth-1:0]  pe_rd_row;
+  logic [RowWidth-1:0]  pe_rd_row;                   // the chunk's code row
+  logic [RowWidth-1:0]  pe_rd_vec;                   // its first vector (α byte)
+  assign pe_rd_row = RowWidth'(v_q);
+  assign pe_rd_vec = cfg_paired_i ? RowWidth'({v_q, 1'b0}) : RowWidth'(v_q);
 
   always_comb begin
     fst_d      = fst_q;
@@ -397,7 +416,6 @@ module qsa_compute #(
     m_end_d    = vdone;
     m_meta_d   = pos_meta;
     pe_rd      = 1'b0;
-    pe_rd_row  = RowWidth'(v_q);
     ab_re_o    = 1'b0;
     ab_half_o  = job_half_i;
     ab_raddr_o = ActWAddrWidth'(line_byte >>> 3);
@@ -450,7 +468,7 @@ module qsa_compute #(
           if (vdone) begin
             // next vector of the position
             t_d      = t_q + 14'(vlen);
-            cpos_d   = (13'(cpos_q) + 13'(vlen) == cfg_in_c_i) ? '0 : cpos_q + 13'(vlen);
+            cpos_d   = cpos2;
             v_d      = v_q + VpfWidth'(1);
             vfirst_d = 1'b1;
             if (vlast) begin
@@ -586,7 +604,7 @@ module qsa_compute #(
       slot_busy_d[cslot_q]  = 1'b1;
       cur_slot_d  = cslot_q;
       cslot_d     = !cslot_q;
-      rem_d       = cmeta[MetaWidth - LenWidth - 1 -: CycWidth];
+      rem_d       = cmeta[MetaWidth - 2 * LenWidth - 1 -: CycWidth];
       cur_flags_d = cmeta[OutAddrWidth +: 3];
       cur_oaddr_d = cmeta[OutAddrWidth-1:0];
     end
@@ -618,8 +636,9 @@ module qsa_compute #(
   logic [Pes-1:0]              pe_out_valid;
   logic [Pes*8-1:0]            pe_out;
   logic [Pes*$clog2(Lanes+1)-1:0] pe_lanes, pe_gated;
-  logic [Pes-1:0]              pe_mult;
-  logic [Pes*qsa_pkg::PpCountWidth-1:0] pe_pp;
+  localparam int PePpWidth = qsa_pkg::PpCountWidth + 1;
+  logic [Pes*2-1:0]            pe_mult;
+  logic [Pes*PePpWidth-1:0]    pe_pp;
 
   assign win_cur = cur_slot_q ? win1_q : win0_q;
 
@@ -631,17 +650,22 @@ module qsa_compute #(
       .ld_code_we_i (ld_code_we_i[p]),
       .ld_alpha_we_i(ld_alpha_we_i[p]),
       .ld_row_i,
+      .ld_arow_i    (ld_row_i[RowWidth-1:1]),
+      .ld_abyte_i   (ld_row_i[0]),
       .ld_codes_i,
       .ld_alpha_i,
       .ld_bias_we_i (ld_bias_we_i[p]),
       .ld_bias_i,
       .rd_i         (pe_rd),
       .rd_row_i     (pe_rd_row),
+      .rd_arow_i    (pe_rd_vec[RowWidth-1:1]),
+      .rd_asel_i    (pe_rd_vec[0]),
       .rd_slot_i    (fslot_q),
       .active_i     (job_active_i[p]),
       .start_i      (start),
       .start_slot_i (cslot_q),
       .len_i        (cmeta[MetaWidth-1 -: LenWidth]),
+      .split_i      (cmeta[MetaWidth-LenWidth-1 -: LenWidth]),
       .grp_valid_i  (grp_valid),
       .grp_last_i   (grp_last),
       .pos_last_i   (grp_last && cur_flags_q[2]),
@@ -656,8 +680,8 @@ module qsa_compute #(
       .out_o        (pe_out[p*8 +: 8]),
       .ev_lanes_o   (pe_lanes[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]),
       .ev_gated_o   (pe_gated[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]),
-      .ev_mult_o    (pe_mult[p]),
-      .ev_pp_o      (pe_pp[p*qsa_pkg::PpCountWidth +: qsa_pkg::PpCountWidth])
+      .ev_mult_o    (pe_mult[p*2 +: 2]),
+      .ev_pp_o      (pe_pp[p*PePpWidth +: PePpWidth])
     );
   end
 
@@ -696,8 +720,8 @@ module qsa_compute #(
     for (int p = 0; p < Pes; p++) begin
       ev_lanes_o = ev_lanes_o + LaneSumWidth'(pe_lanes[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]);
       ev_gated_o = ev_gated_o + LaneSumWidth'(pe_gated[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]);
-      ev_mult_o  = ev_mult_o + PeCntWidth'(pe_mult[p]);
-      ev_pp_o    = ev_pp_o + PpSumWidth'(pe_pp[p*qsa_pkg::PpCountWidth +: qsa_pkg::PpCountWidth]);
+      ev_mult_o  = ev_mult_o + MultSumWidth'(pe_mult[p*2]) + MultSumWidth'(pe_mult[p*2+1]);
+      ev_pp_o    = ev_pp_o + PpSumWidth'(pe_pp[p*PePpWidth +: PePpWidth]);
     end
   end
   assign ev_group_o = grp_valid;

@@ -90,6 +90,8 @@ module qsa_seq #(
   // compute (qsa_compute): layer configuration
   output logic                        cfg_chanwise_o,
   output logic [LenWidth-1:0]         cfg_vec_len_o,
+  output logic                        cfg_paired_o,
+  output logic [VpfWidth-1:0]         cfg_vpc_o,
   output logic [qsa_pkg::KWidth-1:0]  cfg_k_o,
   output logic [4:0]                  cfg_shift_o,
   output logic                        cfg_relu_o,
@@ -101,7 +103,6 @@ module qsa_seq #(
   output logic [12:0]                 cfg_in_h_o,
   output logic [12:0]                 cfg_in_c_o,
   output logic [13:0]                 cfg_fan_in_o,
-  output logic [VpfWidth-1:0]         cfg_vpf_o,
   output logic [12:0]                 cfg_comp_w_o,
   output logic [12:0]                 cfg_out_c_o,
   output logic [31:0]                 cfg_row_bytes_o,
@@ -431,6 +432,16 @@ module qsa_seq #(
   // ---------------------------------------------------------------------------------------
   // Layer configuration to the array
   // ---------------------------------------------------------------------------------------
+  // Chunks (qsa_pe): two consecutive vectors of a filter share one code row and one pass of
+  // the lanes when both fit the 64-weight window, i.e. when the longest vector has at most 32
+  // weights; then a filter has ceil(V/2) chunks, else V.
+  logic                paired;
+  logic [VpfWidth-1:0] vpc;             // chunks per filter
+  logic [12:0]         vmax;            // longest vector
+  assign vmax   = (d_chanwise && d_in_c < 13'(d_vec_len)) ? d_in_c : 13'(d_vec_len);
+  assign paired = (vmax <= 13'd32);
+  assign vpc    = paired ? VpfWidth'(((VpfWidth+1)'(d_vpf) + 1'b1) >> 1) : d_vpf;
+
   assign cfg_chanwise_o      = d_chanwise;
   assign cfg_vec_len_o       = d_vec_len;
   assign cfg_k_o             = d_k;
@@ -444,7 +455,8 @@ module qsa_seq #(
   assign cfg_in_h_o          = d_in_h;
   assign cfg_in_c_o          = d_in_c;
   assign cfg_fan_in_o        = d_fan_in;
-  assign cfg_vpf_o           = d_vpf;
+  assign cfg_paired_o        = paired;
+  assign cfg_vpc_o           = vpc;
   assign cfg_comp_w_o        = d_comp_w;
   assign cfg_out_c_o         = d_out_c;
   assign cfg_row_bytes_o     = d_row_bytes;
@@ -556,12 +568,23 @@ module qsa_seq #(
   logic [VpfWidth-1:0]   pv_d, pv_q;
   logic [13:0]           pt_d, pt_q;
   logic [12:0]           pc_d, pc_q;
-  logic [LenWidth-1:0]   pop_len;
+  logic [LenWidth-1:0]   pop_len;        // weights of the chunk popped
+  logic [LenWidth-1:0]   pop_len0, pop_len1;
+  logic [13:0]           pop_t1;
+  logic [12:0]           pop_c1, pop_c2;
+  logic                  pop_has1;
   logic [21:0]           popped_d, popped_q;   // codes popped in this group (error address)
   logic [21:0]           code_pos, code_word;  // the popped row's first code: word in the group
   assign code_pos  = 22'(cslot_q) + popped_q;
   assign code_word = d_bits3 ? div21(code_pos) : (code_pos >> 5);
-  assign pop_len   = qsa_pkg::vector_length(d_chanwise, d_vec_len, d_in_c - pc_q, d_fan_in - pt_q);
+  assign pop_len0  = qsa_pkg::vector_length(d_chanwise, d_vec_len, d_in_c - pc_q, d_fan_in - pt_q);
+  assign pop_t1    = pt_q + 14'(pop_len0);
+  assign pop_c1    = (pc_q + 13'(pop_len0) == d_in_c) ? '0 : pc_q + 13'(pop_len0);
+  assign pop_has1  = paired && (pop_t1 < d_fan_in);
+  assign pop_len1  = pop_has1 ? qsa_pkg::vector_length(d_chanwise, d_vec_len, d_in_c - pop_c1,
+                                                       d_fan_in - pop_t1) : '0;
+  assign pop_c2    = (pop_has1 && pop_c1 + 13'(pop_len1) == d_in_c) ? '0 : pop_c1 + 13'(pop_len1);
+  assign pop_len   = pop_len0 + pop_len1;
 
   // unpacker
   logic                     up_clear, up_word_ready, up_vec_valid, up_vec_ready;
@@ -788,8 +811,8 @@ module qsa_seq #(
               tbl_we_o   = 1'b1;
               popped_d   = popped_q + 22'(pop_len);
               code_err   = up_reserved;
-              // next vector of this filter, or the next filter
-              if (pv_q + VpfWidth'(1) == d_vpf) begin
+              // next chunk of this filter, or the next filter
+              if (pv_q + VpfWidth'(1) == vpc) begin
                 pv_d = '0;
                 pt_d = '0;
                 pc_d = '0;
@@ -797,7 +820,7 @@ module qsa_seq #(
               end else begin
                 pv_d = pv_q + VpfWidth'(1);
                 pt_d = pt_q + 14'(pop_len);
-                pc_d = (pc_q + 13'(pop_len) == d_in_c) ? '0 : pc_q + 13'(pop_len);
+                pc_d = pop_c2;
               end
             end
           end

@@ -98,7 +98,8 @@ module qsa_top #(
   localparam int NumCnt = qsa_regs_pkg::PERF_NUM_COUNTERS;
   localparam int LaneSumWidth = $clog2(Pes * Lanes + 1);
   localparam int PeCntWidth = $clog2(Pes + 1);
-  localparam int PpSumWidth = $clog2(Pes * qsa_pkg::MaxK + 1);
+  localparam int MultSumWidth = $clog2(2 * Pes + 1);
+  localparam int PpSumWidth = $clog2(2 * Pes * qsa_pkg::MaxK + 1);
   localparam int SlotsWidth = 14 + PeCntWidth;
 
   // ---------------------------------------------------------------------------------------
@@ -269,14 +270,14 @@ module qsa_top #(
   logic [OutRAddrWidth-1:0] obr_raddr;
   logic [63:0]              obr_rdata;
 
-  logic                       cfg_chanwise, cfg_relu, cfg_pool;
+  logic                       cfg_chanwise, cfg_paired, cfg_relu, cfg_pool;
   logic [LenWidth-1:0]        cfg_vec_len;
   logic [qsa_pkg::KWidth-1:0] cfg_k;
   logic [4:0]                 cfg_shift;
   logic [3:0]                 cfg_kw, cfg_stride, cfg_pad_t, cfg_pad_l;
   logic [12:0]                cfg_in_h, cfg_in_c, cfg_comp_w, cfg_out_c;
   logic [13:0]                cfg_fan_in;
-  logic [VpfWidth-1:0]        cfg_vpf;
+  logic [VpfWidth-1:0]        cfg_vpc;
   logic [31:0]                cfg_row_bytes, cfg_out_row_bytes;
   logic                       job_start, job_done, job_half, compute_clear;
   logic [12:0]                job_y0, job_y1, job_row_lo, job_ch0;
@@ -339,6 +340,8 @@ module qsa_top #(
     .obr_rdata_i        (obr_rdata),
     .cfg_chanwise_o     (cfg_chanwise),
     .cfg_vec_len_o      (cfg_vec_len),
+    .cfg_paired_o       (cfg_paired),
+    .cfg_vpc_o          (cfg_vpc),
     .cfg_k_o            (cfg_k),
     .cfg_shift_o        (cfg_shift),
     .cfg_relu_o         (cfg_relu),
@@ -350,7 +353,6 @@ module qsa_top #(
     .cfg_in_h_o         (cfg_in_h),
     .cfg_in_c_o         (cfg_in_c),
     .cfg_fan_in_o       (cfg_fan_in),
-    .cfg_vpf_o          (cfg_vpf),
     .cfg_comp_w_o       (cfg_comp_w),
     .cfg_out_c_o        (cfg_out_c),
     .cfg_row_bytes_o    (cfg_row_bytes),
@@ -395,7 +397,7 @@ module qsa_top #(
   logic                    ev_group;
   logic [SlotsWidth-1:0]   ev_slots;
   logic [LaneSumWidth-1:0] ev_lanes, ev_gated;
-  logic [PeCntWidth-1:0]   ev_mult;
+  logic [MultSumWidth-1:0] ev_mult;
   logic [PpSumWidth-1:0]   ev_pp;
 
   qsa_compute #(
@@ -411,6 +413,8 @@ module qsa_top #(
     .clear_i            (compute_clear),
     .cfg_chanwise_i     (cfg_chanwise),
     .cfg_vec_len_i      (cfg_vec_len),
+    .cfg_paired_i       (cfg_paired),
+    .cfg_vpc_i          (cfg_vpc),
     .cfg_k_i            (cfg_k),
     .cfg_shift_i        (cfg_shift),
     .cfg_relu_i         (cfg_relu),
@@ -422,7 +426,6 @@ module qsa_top #(
     .cfg_in_h_i         (cfg_in_h),
     .cfg_in_c_i         (cfg_in_c),
     .cfg_fan_in_i       (cfg_fan_in),
-    .cfg_vpf_i          (cfg_vpf),
     .cfg_comp_w_i       (cfg_comp_w),
     .cfg_out_c_i        (cfg_out_c),
     .cfg_row_bytes_i    (cfg_row_bytes),
