@@ -95,6 +95,7 @@ module qsa_compute #(
   input  logic                        job_half_i,
   input  logic [12:0]                 job_ch0_i,
   input  logic [Pes-1:0]              job_active_i,
+  input  logic                        job_wsel_i,       // weight half of the group
   output logic                        job_done_o,
 
   // cycle table: max over the group's PEs of ceil(nnz / Lanes) per chunk (row = chunk)
@@ -108,6 +109,7 @@ module qsa_compute #(
   input  logic [Pes-1:0]              ld_alpha_we_i,
   input  logic [Pes-1:0]              ld_bias_we_i,
   input  logic [RowWidth-1:0]         ld_row_i,         // code row, or vector of an α
+  input  logic                        ld_half_i,        // weight half (bias)
   input  logic [MaxVec*CodeW-1:0]     ld_codes_i,
   input  logic [7:0]                  ld_alpha_i,
   input  logic [31:0]                 ld_bias_i,
@@ -220,6 +222,11 @@ module qsa_compute #(
   assign pos_first = !cfg_pool_i || (!dy_q && !dx_q);
   assign pos_emit  = !cfg_pool_i || (dy_q && dx_q);
 
+  // Rows of the job's weight half: chunk c at wbase + c in the cycle table and the code rows,
+  // vector v's α at byte wbase + v of the α rows.
+  logic [RowWidth-1:0] wbase;
+  assign wbase = job_wsel_i ? RowWidth'(VecRows / 2) : RowWidth'(0);
+
   // the current chunk: its first vector (len0 weights) and, when paired, the next one
   logic [LenWidth-1:0] len0, len1, vlen;
   logic [13:0]         t1;
@@ -237,7 +244,7 @@ module qsa_compute #(
   assign cpos2 = (has1 && cpos1 + 13'(len1) == cfg_in_c_i) ? '0 : cpos1 + 13'(len1);
   assign vlen  = len0 + len1;
   assign vlast = (v_q == cfg_vpc_i - VpfWidth'(1));
-  assign vcyc  = tbl_q[RowWidth'(v_q)];
+  assign vcyc  = tbl_q[wbase + RowWidth'(v_q)];
 
   logic [LenWidth-1:0] cur_left, cur_dst;
   logic                cur_skip, is_null;
@@ -381,8 +388,8 @@ module qsa_compute #(
   logic                 pe_rd;
   logic [RowWidth-1:0]  pe_rd_row;                   // the chunk's code row
   logic [RowWidth-1:0]  pe_rd_vec;                   // its first vector (α byte)
-  assign pe_rd_row = RowWidth'(v_q);
-  assign pe_rd_vec = cfg_paired_i ? RowWidth'({v_q, 1'b0}) : RowWidth'(v_q);
+  assign pe_rd_row = wbase + RowWidth'(v_q);
+  assign pe_rd_vec = wbase + (cfg_paired_i ? RowWidth'({v_q, 1'b0}) : RowWidth'(v_q));
 
   always_comb begin
     fst_d      = fst_q;
@@ -655,6 +662,7 @@ module qsa_compute #(
       .ld_codes_i,
       .ld_alpha_i,
       .ld_bias_we_i (ld_bias_we_i[p]),
+      .ld_half_i,
       .ld_bias_i,
       .rd_i         (pe_rd),
       .rd_row_i     (pe_rd_row),
@@ -662,6 +670,8 @@ module qsa_compute #(
       .rd_asel_i    (pe_rd_vec[0]),
       .rd_slot_i    (fslot_q),
       .active_i     (job_active_i[p]),
+      .init_i       (job_start_i),
+      .wsel_i       (job_wsel_i),
       .start_i      (start),
       .start_slot_i (cslot_q),
       .len_i        (cmeta[MetaWidth-1 -: LenWidth]),

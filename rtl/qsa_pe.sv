@@ -16,8 +16,9 @@
 //
 // Storage. The PE holds its filter's codes (one 64-code row per chunk, codes in the uniform
 // 3-bit form of qsa_code_unpack), the α mantissas (two per 16-bit row: vector v at row
-// v / 2, byte v mod 2) and its bias. They are written through the load port while the group is
-// loaded (ld_*). The array prefetches the code row and the α row of the next chunk into one
+// v / 2, byte v mod 2) and two biases (one per weight half). They are written through the load
+// port (ld_*); the array's sequencer places a group in one weight half of the rows (or uses
+// them all), so the next group can load while a job runs on the other half (wsel_i). The array prefetches the code row and the α row of the next chunk into one
 // of two slots (rd_i, one-cycle read, captured the cycle after), so a chunk's codes can be
 // fetched while the previous chunk computes; rd_asel_i takes v1's α byte as v0's (a single
 // vector at an odd index).
@@ -70,6 +71,7 @@ module qsa_pe #(
   input  logic [MaxVec*CodeW-1:0]       ld_codes_i,
   input  logic [qsa_pkg::AlphaBits-1:0] ld_alpha_i,
   input  logic                          ld_bias_we_i,
+  input  logic                          ld_half_i,     // bias of weight half 0 or 1
   input  logic [qsa_pkg::AccWidth-1:0]  ld_bias_i,
 
   // prefetch of a chunk's codes and α's into a slot
@@ -81,6 +83,8 @@ module qsa_pe #(
 
   // chunk control
   input  logic                          active_i,      // this PE has a filter in the group
+  input  logic                          init_i,        // a job starts: acc = its bias
+  input  logic                          wsel_i,        // the job's weight half
   input  logic                          start_i,
   input  logic                          start_slot_i,
   input  logic [LenWidth-1:0]           len_i,         // weights of the chunk
@@ -375,14 +379,16 @@ module qsa_pe #(
     .pp_count_o(pp_count1)
   );
 
-  logic signed [AccW-1:0] bias_d, bias_q;
+  logic signed [AccW-1:0] bias0_d, bias0_q, bias1_d, bias1_q, bias_sel;
   logic signed [AccW-1:0] acc_d, acc_q;
   logic signed [AccW-1:0] acc_sum;
   logic                   s3_valid_d, s3_valid_q;
   logic signed [AccW-1:0] s3_acc_d, s3_acc_q;
   logic [1:0]             s3_pool_d, s3_pool_q;  // {pool_first, pool_emit}
 
-  assign bias_d  = ld_bias_we_i ? ld_bias_i : bias_q;
+  assign bias0_d  = (ld_bias_we_i && !ld_half_i) ? ld_bias_i : bias0_q;
+  assign bias1_d  = (ld_bias_we_i && ld_half_i) ? ld_bias_i : bias1_q;
+  assign bias_sel = wsel_i ? bias1_q : bias0_q;
   assign acc_sum = acc_q + AccW'(product0) + AccW'(product1);
 
   always_comb begin
@@ -390,14 +396,14 @@ module qsa_pe #(
     s3_valid_d = 1'b0;
     s3_acc_d   = s3_acc_q;
     s3_pool_d  = s3_pool_q;
-    if (clear_i || ld_bias_we_i) begin
-      acc_d = bias_d;
+    if (clear_i || init_i) begin
+      acc_d = bias_sel;
     end else if (s2_valid_q) begin
       if (s2_pos_q[2]) begin
         s3_valid_d = 1'b1;
         s3_acc_d   = acc_sum;
         s3_pool_d  = s2_pos_q[1:0];
-        acc_d      = bias_q;
+        acc_d      = bias_sel;
       end else begin
         acc_d = acc_sum;
       end
@@ -457,7 +463,8 @@ module qsa_pe #(
       s2_pos_q    <= '0;
       s2_mul_q    <= '0;
       s2_alpha_q  <= '0;
-      bias_q      <= '0;
+      bias0_q     <= '0;
+      bias1_q     <= '0;
       acc_q       <= '0;
       s3_valid_q  <= 1'b0;
       s3_acc_q    <= '0;
@@ -486,7 +493,8 @@ module qsa_pe #(
       s2_pos_q    <= s2_pos_d;
       s2_mul_q    <= s2_mul_d;
       s2_alpha_q  <= s2_alpha_d;
-      bias_q      <= bias_d;
+      bias0_q     <= bias0_d;
+      bias1_q     <= bias1_d;
       acc_q       <= acc_d;
       s3_valid_q  <= s3_valid_d;
       s3_acc_q    <= s3_acc_d;

@@ -117,6 +117,7 @@ module qsa_seq #(
   output logic                        job_half_o,
   output logic [12:0]                 job_ch0_o,
   output logic [Pes-1:0]              job_active_o,
+  output logic                        job_wsel_o,       // weight half of the job's group
   input  logic                        job_done_i,
   output logic                        compute_clear_o,
   // compute: cycle table and PE stores
@@ -128,6 +129,7 @@ module qsa_seq #(
   output logic [Pes-1:0]              ld_alpha_we_o,
   output logic [Pes-1:0]              ld_bias_we_o,
   output logic [RowWidth-1:0]         ld_row_o,
+  output logic                        ld_half_o,        // weight half being loaded
   output logic [MaxVec*CodeW-1:0]     ld_codes_o,
   output logic [7:0]                  ld_alpha_o,
   output logic [31:0]                 ld_bias_o
@@ -245,13 +247,15 @@ module qsa_seq #(
   logic [DmaLenWidth-1:0] gl_len, ld_len, st_len;
   logic [2:0]  gl_own;                  // OwnCodes or OwnAlpha
   logic        grant_desc, grant_gl, grant_ld, grant_st;
+  logic        gl_urgent, ld_urgent;    // the next job waits for the group / input load
   logic        dma_idle;
 
   assign dma_idle   = (own_q == OwnNone) && dma_cmd_ready_i && !abort_q;
   assign grant_st   = dma_idle && req_st;
   assign grant_desc = dma_idle && !req_st && req_desc;
-  assign grant_gl   = dma_idle && !req_st && !req_desc && req_gl;
-  assign grant_ld   = dma_idle && !req_st && !req_desc && !req_gl && req_ld;
+  assign grant_gl   = dma_idle && !req_st && !req_desc && req_gl
+                      && (gl_urgent || !(req_ld && ld_urgent));
+  assign grant_ld   = dma_idle && !req_st && !req_desc && req_ld && !grant_gl;
 
   logic [31:0] desc_addr_d, desc_addr_q;
 
@@ -525,16 +529,29 @@ module qsa_seq #(
   // ---------------------------------------------------------------------------------------
   // Compute: group loads and jobs
   // ---------------------------------------------------------------------------------------
-  localparam logic [2:0] CIdle  = 3'd0;
-  localparam logic [2:0] CCodes = 3'd1;  // codes -> PE code rows and the cycle table
-  localparam logic [2:0] CAlpha = 3'd2;  // α bytes -> PE α rows
-  localparam logic [2:0] CBias  = 3'd3;  // bias bytes -> PE biases
-  localparam logic [2:0] CJob   = 3'd4;
+  // Two processes share the work of a layer, each over the items (band, filter group) in
+  // order. The loader fills a weight half of the PEs (code rows, cycle table, α rows, bias)
+  // with the next item's group; the job runner starts a qsa_compute job for an item once its
+  // weights, its band's input and a free output half are there. When a filter's vectors fit
+  // half the vector rows (V <= VecRows/2: dbuf), the two weight halves alternate, so the next
+  // group (or the next band's first group) loads while a job computes; otherwise there is one
+  // half and a load waits for the job before it.
+  localparam logic [1:0] LIdle  = 2'd0;
+  localparam logic [1:0] LCodes = 2'd1;  // codes -> PE code rows and the cycle table
+  localparam logic [1:0] LAlpha = 2'd2;  // α bytes -> PE α rows
+  localparam logic [1:0] LBias  = 2'd3;  // bias bytes -> PE biases
+  localparam logic       JIdle  = 1'b0;
+  localparam logic       JRun   = 1'b1;
 
-  logic [2:0]  cst_d, cst_q;
-  logic [12:0] cp_y0_d, cp_y0_q;
-  logic        cp_half_d, cp_half_q;
-  logic [12:0] ch0_d, ch0_q;           // first filter of the group
+  logic        dbuf;                   // two weight halves
+  logic [1:0]  wfull_d, wfull_q;       // weight half loaded, its job not done yet
+  assign dbuf = (d_vpf <= VpfWidth'(VecRows / 2));
+
+  // loader
+  logic [1:0]  lst_d, lst_q;
+  logic [12:0] lb_y0_d, lb_y0_q;       // band of the group being loaded
+  logic [12:0] ch0_d, ch0_q;           // its first filter
+  logic        lhalf_d, lhalf_q;       // the weight half it goes to
   logic [PeIdxWidth-1:0] eg;           // filters in the group
   logic [12:0] ch_left;
   logic        cmd_sent_d, cmd_sent_q; // this phase's DMA command was granted
@@ -542,6 +559,23 @@ module qsa_seq #(
 
   assign ch_left = d_out_c - ch0_q;
   assign eg      = (ch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(ch_left);
+
+  // job runner
+  logic        jst_d, jst_q;
+  logic [12:0] cp_y0_d, cp_y0_q;       // band of the job
+  logic        cp_half_d, cp_half_q;   // its activation and output half
+  logic [12:0] jch0_d, jch0_q;         // first filter of its group
+  logic        jhalf_d, jhalf_q;       // its weight half
+  logic [PeIdxWidth-1:0] jeg;
+  logic [12:0] jch_left;
+
+  assign jch_left = d_out_c - jch0_q;
+  assign jeg      = (jch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(jch_left);
+
+  // A load the next job waits for goes before one that only prefetches (qsa_dma serves one
+  // command at a time).
+  assign gl_urgent = (lb_y0_q == cp_y0_q) && (ch0_q == jch0_q);
+  assign ld_urgent = (ld_y0_q == cp_y0_q);
 
   // Code stream position of the group (word, code within it), advanced per group.
   logic [31:0] cw_d, cw_q;             // word index in the layer's code stream
@@ -566,6 +600,7 @@ module qsa_seq #(
   // the code-row pops: PE p, vector v (t, cpos: stream index and channel of v)
   logic [PeIdxWidth-1:0] pp_d, pp_q;
   logic [VpfWidth-1:0]   pv_d, pv_q;
+  logic [RowWidth-1:0]   lrow;           // PE row of pv in the loader's weight half
   logic [13:0]           pt_d, pt_q;
   logic [12:0]           pc_d, pc_q;
   logic [LenWidth-1:0]   pop_len;        // weights of the chunk popped
@@ -575,6 +610,7 @@ module qsa_seq #(
   logic                  pop_has1;
   logic [21:0]           popped_d, popped_q;   // codes popped in this group (error address)
   logic [21:0]           code_pos, code_word;  // the popped row's first code: word in the group
+  assign lrow      = RowWidth'(pv_q) + (lhalf_q ? RowWidth'(VecRows / 2) : RowWidth'(0));
   assign code_pos  = 22'(cslot_q) + popped_q;
   assign code_word = d_bits3 ? div21(code_pos) : (code_pos >> 5);
   assign pop_len0  = qsa_pkg::vector_length(d_chanwise, d_vec_len, d_in_c - pc_q, d_fan_in - pt_q);
@@ -631,15 +667,15 @@ module qsa_seq #(
     gl_addr = model_base_i + d_codes_off + {cw_q[28:0], 3'd0};
     gl_len  = DmaLenWidth'({g_words, 3'd0});
     if (running && !cmd_sent_q) begin
-      case (cst_q)
-        CCodes: req_gl = 1'b1;
-        CAlpha: begin
+      case (lst_q)
+        LCodes: req_gl = 1'b1;
+        LAlpha: begin
           req_gl  = 1'b1;
           gl_own  = OwnAlpha;
           gl_addr = model_base_i + d_alpha_off + aoff_q;
           gl_len  = DmaLenWidth'(g_alpha_bytes);
         end
-        CBias: begin
+        LBias: begin
           req_gl  = 1'b1;
           gl_own  = OwnAlpha;
           gl_addr = model_base_i + d_bias_off + boff_q;
@@ -651,10 +687,16 @@ module qsa_seq #(
   end
 
   always_comb begin
-    cst_d       = cst_q;
+    lst_d       = lst_q;
+    lb_y0_d     = lb_y0_q;
+    ch0_d       = ch0_q;
+    lhalf_d     = lhalf_q;
+    wfull_d     = wfull_q;
+    jst_d       = jst_q;
     cp_y0_d     = cp_y0_q;
     cp_half_d   = cp_half_q;
-    ch0_d       = ch0_q;
+    jch0_d      = jch0_q;
+    jhalf_d     = jhalf_q;
     cmd_sent_d  = cmd_sent_q;
     cmd_done_d  = cmd_done_q;
     cw_d        = cw_q;
@@ -693,12 +735,12 @@ module qsa_seq #(
 
     tbl_we_o      = 1'b0;
     tbl_first_o   = (pp_q == '0);
-    tbl_row_o     = RowWidth'(pv_q);
+    tbl_row_o     = lrow;
     tbl_cyc_o     = pop_cyc;
     ld_code_we_o  = '0;
     ld_alpha_we_o = '0;
     ld_bias_we_o  = '0;
-    ld_row_o      = RowWidth'(pv_q);
+    ld_row_o      = lrow;
     ld_codes_o    = up_row;
     ld_alpha_o    = br_byte;
     ld_bias_o     = {br_byte, bias_acc_q};
@@ -721,9 +763,20 @@ module qsa_seq #(
       ld_half_d  = 1'b0;
       st_y0_d    = '0;
       st_half_d  = 1'b0;
+      lst_d      = LIdle;
+      lb_y0_d    = '0;
+      ch0_d      = '0;
+      lhalf_d    = 1'b0;
+      wfull_d    = '0;
+      cw_d       = '0;
+      cslot_d    = '0;
+      aoff_d     = '0;
+      boff_d     = '0;
+      jst_d      = JIdle;
       cp_y0_d    = '0;
       cp_half_d  = 1'b0;
-      cst_d      = CIdle;
+      jch0_d     = '0;
+      jhalf_d    = 1'b0;
     end
 
     // ---- read stream routing (ready is computed apart, below: it never depends on valid)
@@ -778,17 +831,12 @@ module qsa_seq #(
       end
     end
 
-    // ---- compute
+    // ---- group loads: the items in order, each into its weight half once that is free
     if (running) begin
-      case (cst_q)
-        CIdle: begin
-          if (cp_y0_q < d_comp_h && in_full_q[cp_half_q] && !out_full_q[cp_half_q]) begin
-            cst_d      = CCodes;
-            ch0_d      = '0;
-            cw_d       = '0;
-            cslot_d    = '0;
-            aoff_d     = '0;
-            boff_d     = '0;
+      case (lst_q)
+        LIdle: begin
+          if (lb_y0_q < d_comp_h && !wfull_q[lhalf_q]) begin
+            lst_d      = LCodes;
             cmd_sent_d = 1'b0;
             cmd_done_d = 1'b0;
             pp_d       = '0;
@@ -798,7 +846,7 @@ module qsa_seq #(
             popped_d   = '0;
           end
         end
-        CCodes: begin
+        LCodes: begin
           if (grant_gl) begin
             cmd_sent_d = 1'b1;
             up_clear   = 1'b1;
@@ -825,14 +873,14 @@ module qsa_seq #(
             end
           end
           if (pp_q == eg && (cmd_done_q || (own_q == OwnCodes && dma_ok))) begin
-            cst_d      = CAlpha;
+            lst_d      = LAlpha;
             cmd_sent_d = 1'b0;
             cmd_done_d = 1'b0;
             pp_d       = '0;
             pv_d       = '0;
           end
         end
-        CAlpha, CBias: begin
+        LAlpha, LBias: begin
           if (grant_gl) begin
             cmd_sent_d  = 1'b1;
             br_lane_d   = gl_addr[2:0];
@@ -842,7 +890,7 @@ module qsa_seq #(
           if (br_take) begin
             br_lane_d = br_lane_q + 3'd1;
             br_left_d = br_left_q - 16'd1;
-            if (cst_q == CAlpha) begin
+            if (lst_q == LAlpha) begin
               ld_alpha_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
               if (pv_q + VpfWidth'(1) == d_vpf) begin
                 pv_d = '0;
@@ -864,34 +912,63 @@ module qsa_seq #(
             cmd_sent_d = 1'b0;
             pp_d       = '0;
             pv_d       = '0;
-            cst_d      = (cst_q == CAlpha) ? CBias : CJob;
-            if (cst_q == CBias) job_start_o = 1'b1;
+            lst_d      = (lst_q == LAlpha) ? LBias : LIdle;
+            if (lst_q == LBias) begin
+              // the group is in its half: on to the next item
+              wfull_d[lhalf_q] = 1'b1;
+              lhalf_d  = lhalf_q ^ dbuf;
+              cw_d     = cw_q + 32'(g_adv_words);
+              cslot_d  = g_adv_slot;
+              aoff_d   = aoff_q + g_alpha_bytes;
+              boff_d   = boff_q + 32'({eg, 2'b00});
+              ch0_d    = ch0_q + 13'(eg);
+              if (ch0_q + 13'(eg) == d_out_c) begin
+                ch0_d   = '0;
+                cw_d    = '0;
+                cslot_d = '0;
+                aoff_d  = '0;
+                boff_d  = '0;
+                lb_y0_d = band_end(lb_y0_q, d_band_rows, d_comp_h);
+              end
+            end
           end
         end
-        CJob: begin
+        default: lst_d = LIdle;
+      endcase
+    end
+    if (abort_q) lst_d = LIdle;
+
+    // ---- jobs: the items in order
+    if (running) begin
+      case (jst_q)
+        JIdle: begin
+          if (cp_y0_q < d_comp_h && wfull_q[jhalf_q] && in_full_q[cp_half_q]
+              && !out_full_q[cp_half_q]) begin
+            job_start_o = 1'b1;
+            jst_d       = JRun;
+          end
+        end
+        JRun: begin
           if (job_done_i) begin
             // next group, or the band is complete
-            cw_d     = cw_q + 32'(g_adv_words);
-            cslot_d  = g_adv_slot;
-            aoff_d   = aoff_q + g_alpha_bytes;
-            boff_d   = boff_q + 32'({eg, 2'b00});
-            popped_d = '0;
-            if (ch0_q + 13'(eg) == d_out_c) begin
+            jst_d            = JIdle;
+            wfull_d[jhalf_q] = 1'b0;
+            jhalf_d          = jhalf_q ^ dbuf;
+            if (jch0_q + 13'(jeg) == d_out_c) begin
               in_full_d[cp_half_q]  = 1'b0;
               out_full_d[cp_half_q] = 1'b1;
               cp_half_d = !cp_half_q;
               cp_y0_d   = band_end(cp_y0_q, d_band_rows, d_comp_h);
-              cst_d     = CIdle;
+              jch0_d    = '0;
             end else begin
-              ch0_d = ch0_q + 13'(eg);
-              cst_d = CCodes;
+              jch0_d = jch0_q + 13'(jeg);
             end
           end
         end
-        default: cst_d = CIdle;
+        default: jst_d = JIdle;
       endcase
     end
-    if (abort_q) cst_d = CIdle;
+    if (abort_q) jst_d = JIdle;
   end
 
   // Read-stream ready per owner. The α/bias byte reader releases a beat after its last lane,
@@ -917,11 +994,15 @@ module qsa_seq #(
   assign job_in_mis_o = cp_half_q ? mis1_q : mis0_q;
   assign job_out_mis_o = 3'(cp_r0 * d_out_row_bytes[2:0]);  // (r0 · ob) mod 8
   assign job_half_o   = cp_half_q;
-  assign job_ch0_o    = ch0_q;
+  assign job_ch0_o    = jch0_q;
+  assign job_wsel_o   = jhalf_q;
   always_comb begin
     job_active_o = '0;
-    for (int p = 0; p < Pes; p++) job_active_o[p] = (PeIdxWidth'(p) < eg);
+    for (int p = 0; p < Pes; p++) job_active_o[p] = (PeIdxWidth'(p) < jeg);
   end
+
+  // PE rows of the load: chunk (codes, cycle table) or vector (α) index in the weight half
+  assign ld_half_o = lhalf_q;
 
   // ---------------------------------------------------------------------------------------
   // Registers
@@ -953,10 +1034,16 @@ module qsa_seq #(
       st_half_q   <= 1'b0;
       st_word_q   <= '0;
       st_have_q   <= 1'b0;
-      cst_q       <= CIdle;
+      lst_q       <= LIdle;
+      lb_y0_q     <= '0;
+      ch0_q       <= '0;
+      lhalf_q     <= 1'b0;
+      wfull_q     <= '0;
+      jst_q       <= JIdle;
       cp_y0_q     <= '0;
       cp_half_q   <= 1'b0;
-      ch0_q       <= '0;
+      jch0_q      <= '0;
+      jhalf_q     <= 1'b0;
       cmd_sent_q  <= 1'b0;
       cmd_done_q  <= 1'b0;
       cw_q        <= '0;
@@ -998,10 +1085,16 @@ module qsa_seq #(
       st_half_q   <= st_half_d;
       st_word_q   <= st_word_d;
       st_have_q   <= st_have_d;
-      cst_q       <= cst_d;
+      lst_q       <= lst_d;
+      lb_y0_q     <= lb_y0_d;
+      ch0_q       <= ch0_d;
+      lhalf_q     <= lhalf_d;
+      wfull_q     <= wfull_d;
+      jst_q       <= jst_d;
       cp_y0_q     <= cp_y0_d;
       cp_half_q   <= cp_half_d;
-      ch0_q       <= ch0_d;
+      jch0_q      <= jch0_d;
+      jhalf_q     <= jhalf_d;
       cmd_sent_q  <= cmd_sent_d;
       cmd_done_q  <= cmd_done_d;
       cw_q        <= cw_d;

@@ -283,6 +283,7 @@ module qsa_top #(
   logic [12:0]                job_y0, job_y1, job_row_lo, job_ch0;
   logic [2:0]                 job_in_mis, job_out_mis;
   logic [Pes-1:0]             job_active;
+  logic                       job_wsel, ld_half;
   logic                       tbl_we, tbl_first;
   logic [RowWidth-1:0]        tbl_row, ld_row;
   logic [CycWidth-1:0]        tbl_cyc;
@@ -366,6 +367,7 @@ module qsa_top #(
     .job_half_o         (job_half),
     .job_ch0_o          (job_ch0),
     .job_active_o       (job_active),
+    .job_wsel_o         (job_wsel),
     .job_done_i         (job_done),
     .compute_clear_o    (compute_clear),
     .tbl_we_o           (tbl_we),
@@ -376,6 +378,7 @@ module qsa_top #(
     .ld_alpha_we_o      (ld_alpha_we),
     .ld_bias_we_o       (ld_bias_we),
     .ld_row_o           (ld_row),
+    .ld_half_o          (ld_half),
     .ld_codes_o         (ld_codes),
     .ld_alpha_o         (ld_alpha),
     .ld_bias_o          (ld_bias)
@@ -439,6 +442,7 @@ module qsa_top #(
     .job_half_i         (job_half),
     .job_ch0_i          (job_ch0),
     .job_active_i       (job_active),
+    .job_wsel_i         (job_wsel),
     .job_done_o         (job_done),
     .tbl_we_i           (tbl_we),
     .tbl_first_i        (tbl_first),
@@ -448,6 +452,7 @@ module qsa_top #(
     .ld_alpha_we_i      (ld_alpha_we),
     .ld_bias_we_i       (ld_bias_we),
     .ld_row_i           (ld_row),
+    .ld_half_i          (ld_half),
     .ld_codes_i         (ld_codes),
     .ld_alpha_i         (ld_alpha),
     .ld_bias_i          (ld_bias),
