@@ -5,23 +5,32 @@
 // A job (job_start_i) covers computed rows [job_y0_i, job_y1_i) (spec §8 v2: only positions
 // that survive pooling are computed) for filters [job_ch0_i, job_ch0_i + popcount(active)).
 // Positions are visited row by row; when pooling, in 2x2 window order (py, px, dy, dx), so each
-// PE's max-pool needs one register. For each position every vector of the filter is visited
-// in stream order (spec §5):
+// PE's max-pool needs one register. For each position every chunk of the filter is visited in
+// stream order (spec §5). A chunk is one vector, or two consecutive vectors when the layer's
+// vectors have at most 32 weights (cfg_paired_i, from qsa_seq): the PEs pack the nonzero codes
+// of both into their lanes (qsa_pe), so a short vector does not round up to a whole cycle.
 //
-//   fetch     the vector's activations are gathered into a 64-byte window slot, one segment
-//             per cycle: a segment is the part of the vector in one kernel row r, a
-//             contiguous byte range of that input row (HWC), read in one cycle from the
-//             banked activation buffer (qsa_act_buf) and clipped against the input (padding
-//             reads as 0). A channel-wise vector is one segment. The PEs' code/α rows of the
-//             vector are prefetched into the same slot index.
-//   skip      a vector in which no PE of the group has a nonzero code (cycle table = 0) is
-//             not fetched and takes no compute cycle (only its segment walk, overlapped with
-//             compute). The position's last vector is never skipped: if it is empty it is
-//             issued as a null vector (one cycle, no codes) that carries the end of position.
-//   compute   a vector occupies the array for tbl[v] = max over the group's PEs of
+//   fetch     the chunk's activations (at most 64, contiguous in stream order) are gathered
+//             into a 64-byte window slot. A chunk is made of segments, one per kernel row r
+//             it touches: a contiguous byte range of that input row (HWC), clipped against
+//             the input (padding reads as 0). Each cycle one line of LineWords words is read
+//             from the banked activation buffer (qsa_act_buf) and up to SegsPerCycle segments
+//             whose bytes all lie in that line are merged into the slot (a filter-wise chunk
+//             over a few short rows usually fits one line). Segments in the padding need no
+//             read. The PEs' code/α rows of the chunk are prefetched into the same slot
+//             index. The walk goes from chunk to chunk and position to position with no idle
+//             cycle.
+//   skip      a chunk in which no PE of the group has a nonzero code (cycle table = 0) is
+//             not fetched and takes no compute cycle (only its segment walk, SegsPerCycle
+//             segments per cycle, overlapped with compute). The position's last chunk is
+//             never skipped: if it is empty it is issued as a null chunk (one cycle, no
+//             codes) that carries the end of position.
+//   compute   a chunk occupies the array for tbl[c] = max over the group's PEs of
 //             ceil(nnz / Lanes) cycles (zero codes cost nothing), then the next one starts
-//             back to back. Two window slots let the fetch of vector v+1 overlap the compute
-//             of vector v.
+//             back to back. Two window slots let the fetch of the next chunk overlap the
+//             compute of the current one: a slot is refilled from the last compute cycle of
+//             its chunk on, and a chunk whose fetch completes in the cycle it is needed
+//             starts at once (bypass), so one fetch cycle per chunk keeps the array busy.
 //   output    4 cycles after a position's last group cycle, the PEs' int8 results (pooled
 //             when pooling, at the window's last position) are written to the output buffer
 //             half job_half_i at their HWC byte address relative to the band.
@@ -33,17 +42,23 @@ module qsa_compute #(
   parameter int VecRows = 256,
   parameter int ActHalfBytes = 32768,
   parameter int OutHalfBytes = 8192,
+  parameter int LineWords = 16,      // words of one activation-buffer read (qsa_act_buf)
+  parameter int SegsPerCycle = 4,    // kernel-row segments merged per cycle, at most
   localparam int MaxVec = 64,
   localparam int CodeW = qsa_pkg::CodeWidth,
   localparam int LenWidth = $clog2(MaxVec + 1),
   localparam int RowWidth = $clog2(VecRows),
+  localparam int ARowWidth = $clog2(VecRows / 8),
   localparam int VpfWidth = $clog2(VecRows + 1),
   localparam int CycWidth = $clog2(MaxVec + 1),
-  localparam int ActAddrWidth = $clog2(ActHalfBytes),
+  localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8),
   localparam int OutAddrWidth = $clog2(OutHalfBytes),
+  localparam int LineBytes = LineWords * 8,
+  localparam int ShWidth = $clog2(LineBytes + MaxVec),
   localparam int LaneSumWidth = $clog2(Pes * Lanes + 1),
   localparam int PeCntWidth = $clog2(Pes + 1),
-  localparam int PpSumWidth = $clog2(Pes * qsa_pkg::MaxK + 1),
+  localparam int MultSumWidth = $clog2(2 * Pes + 1),
+  localparam int PpSumWidth = $clog2(2 * Pes * qsa_pkg::MaxK + 1),
   localparam int SlotsWidth = 14 + PeCntWidth
 ) (
   input  logic                        clk_i,
@@ -53,6 +68,8 @@ module qsa_compute #(
   // layer configuration, stable while a job runs (from qsa_desc_check via qsa_seq)
   input  logic                        cfg_chanwise_i,
   input  logic [LenWidth-1:0]         cfg_vec_len_i,
+  input  logic                        cfg_paired_i,     // chunks of two vectors
+  input  logic [VpfWidth-1:0]         cfg_vpc_i,        // chunks per filter
   input  logic [qsa_pkg::KWidth-1:0]  cfg_k_i,
   input  logic [4:0]                  cfg_shift_i,
   input  logic                        cfg_relu_i,
@@ -64,7 +81,6 @@ module qsa_compute #(
   input  logic [12:0]                 cfg_in_h_i,
   input  logic [12:0]                 cfg_in_c_i,
   input  logic [13:0]                 cfg_fan_in_i,
-  input  logic [VpfWidth-1:0]         cfg_vpf_i,
   input  logic [12:0]                 cfg_comp_w_i,
   input  logic [12:0]                 cfg_out_c_i,
   input  logic [31:0]                 cfg_row_bytes_i,
@@ -80,9 +96,12 @@ module qsa_compute #(
   input  logic                        job_half_i,
   input  logic [12:0]                 job_ch0_i,
   input  logic [Pes-1:0]              job_active_i,
+  input  logic                        job_wsel_i,       // weight half of the group
+  input  logic [ActWAddrWidth:0]      job_avail_i,      // words of the input half written
   output logic                        job_done_o,
+  output logic                        job_row_o,        // an output row of the job is written
 
-  // cycle table: max over the group's PEs of ceil(nnz / Lanes) per vector
+  // cycle table: max over the group's PEs of ceil(nnz / Lanes) per chunk (row = chunk)
   input  logic                        tbl_we_i,
   input  logic                        tbl_first_i,      // first PE of the group: overwrite
   input  logic [RowWidth-1:0]         tbl_row_i,
@@ -92,16 +111,19 @@ module qsa_compute #(
   input  logic [Pes-1:0]              ld_code_we_i,
   input  logic [Pes-1:0]              ld_alpha_we_i,
   input  logic [Pes-1:0]              ld_bias_we_i,
-  input  logic [RowWidth-1:0]         ld_row_i,
+  input  logic [RowWidth-1:0]         ld_row_i,         // code row
+  input  logic                        ld_half_i,        // weight half (bias)
   input  logic [MaxVec*CodeW-1:0]     ld_codes_i,
-  input  logic [7:0]                  ld_alpha_i,
-  input  logic [31:0]                 ld_bias_i,
+  input  logic [Pes*ARowWidth-1:0]    ld_arow_i,        // per PE: α row, byte enables, data
+  input  logic [Pes*8-1:0]            ld_abe_i,
+  input  logic [Pes*64-1:0]           ld_adata_i,
+  input  logic [Pes*32-1:0]           ld_bias_i,        // per PE
 
-  // activation buffer read port
+  // activation buffer read port: one line of LineWords words
   output logic                        ab_re_o,
   output logic                        ab_half_o,
-  output logic [ActAddrWidth-1:0]     ab_raddr_o,
-  input  logic [MaxVec*8-1:0]         ab_rdata_i,
+  output logic [ActWAddrWidth-1:0]    ab_raddr_o,
+  input  logic [LineWords*64-1:0]     ab_rdata_i,
 
   // output buffer write port
   output logic                        ob_we_o,
@@ -115,9 +137,22 @@ module qsa_compute #(
   output logic [SlotsWidth-1:0]       ev_slots_o,       // MAC slots of a position started
   output logic [LaneSumWidth-1:0]     ev_lanes_o,       // nonzero-code MACs
   output logic [LaneSumWidth-1:0]     ev_gated_o,       // ... with a zero activation
-  output logic [PeCntWidth-1:0]       ev_mult_o,
+  output logic [MultSumWidth-1:0]     ev_mult_o,
   output logic [PpSumWidth-1:0]       ev_pp_o
 );
+
+  localparam int Segs = SegsPerCycle;
+
+  // Byte mask of window bytes [lo, hi) (lo <= hi <= MaxVec), each byte's 8 bits set.
+  function automatic logic [MaxVec*8-1:0] byte_range(input logic [LenWidth-1:0] lo,
+                                                     input logic [LenWidth-1:0] hi);
+    logic [MaxVec:0] below_hi, below_lo;
+    below_hi = ({{MaxVec{1'b0}}, 1'b1} << hi) - 1'b1;
+    below_lo = ({{MaxVec{1'b0}}, 1'b1} << lo) - 1'b1;
+    for (int j = 0; j < MaxVec; j++) begin
+      byte_range[j*8 +: 8] = {8{below_hi[j] & ~below_lo[j]}};
+    end
+  endfunction
 
   // ---------------------------------------------------------------------------------------
   // Cycle table
@@ -156,9 +191,8 @@ module qsa_compute #(
   // Fetch side: positions, vectors, segments
   // ---------------------------------------------------------------------------------------
   localparam logic [1:0] FIdle = 2'd0;
-  localparam logic [1:0] FVec  = 2'd1;  // start a vector (or wait for a slot)
-  localparam logic [1:0] FSeg  = 2'd2;  // walk its segments
-  localparam logic [1:0] FDone = 2'd3;  // every position fetched
+  localparam logic [1:0] FRun  = 2'd1;  // walk the vectors of the job's positions
+  localparam logic [1:0] FDone = 2'd2;  // every position fetched
 
   logic [1:0]          fst_d, fst_q;
   // position
@@ -173,6 +207,7 @@ module qsa_compute #(
   logic [VpfWidth-1:0] v_d, v_q;
   logic [13:0]         t_d, t_q;               // stream index of the vector's first weight
   logic [12:0]         cpos_d, cpos_q;         // channel of the vector's first weight
+  logic                vfirst_d, vfirst_q;     // the vector's walk has not begun
   logic [3:0]          r_d, r_q;               // kernel row of the next segment
   logic [15:0]         off_d, off_q;           // byte offset of the next segment in its row
   logic [LenWidth-1:0] left_d, left_q;         // weights of the vector not yet walked
@@ -185,70 +220,186 @@ module qsa_compute #(
   logic signed [15:0]  iy_pos;
   logic [OutAddrWidth-1:0] oaddr_pos;   // output byte of this position's first filter
   logic                pos_first, pos_emit;
+  logic                pos_rowend;      // the last emit of an output row
   assign rowb_pos  = rowb_py_q + (dy_q ? st_rb_q : 32'sd0);
   assign colb_pos  = colb_px_q + (dx_q ? st_c_q : 32'sd0);
   assign iy_pos    = iy_py_q + (dy_q ? 16'(cfg_stride_i) : 16'sd0);
   assign oaddr_pos = OutAddrWidth'(orow_q + ocol_q + 32'(job_ch0_i) + 32'(job_out_mis_i));
   assign pos_first = !cfg_pool_i || (!dy_q && !dx_q);
   assign pos_emit  = !cfg_pool_i || (dy_q && dx_q);
+  assign pos_rowend = (px_q + 13'd1 == pos_w_q);
 
-  // the current vector
-  logic [LenWidth-1:0] vlen;
+  // Rows of the job's weight half: chunk c at wbase + c in the cycle table and the code rows,
+  // vector v's α at byte wbase + v of the α rows.
+  logic [RowWidth-1:0] wbase;
+  assign wbase = job_wsel_i ? RowWidth'(VecRows / 2) : RowWidth'(0);
+
+  // the current chunk: its first vector (len0 weights) and, when paired, the next one
+  logic [LenWidth-1:0] len0, len1, vlen;
+  logic [13:0]         t1;
+  logic [12:0]         cpos1, cpos2;
+  logic                has1;
   logic                vlast;
   logic [CycWidth-1:0] vcyc;
-  assign vlen = qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i, cfg_in_c_i - cpos_q,
-                                       cfg_fan_in_i - t_q);
-  assign vlast = (v_q == cfg_vpf_i - VpfWidth'(1));
-  assign vcyc  = tbl_q[RowWidth'(v_q)];
+  assign len0  = qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i, cfg_in_c_i - cpos_q,
+                                        cfg_fan_in_i - t_q);
+  assign t1    = t_q + 14'(len0);
+  assign cpos1 = (cpos_q + 13'(len0) == cfg_in_c_i) ? '0 : cpos_q + 13'(len0);
+  assign has1  = cfg_paired_i && (t1 < cfg_fan_in_i);
+  assign len1  = has1 ? qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i,
+                                               cfg_in_c_i - cpos1, cfg_fan_in_i - t1) : '0;
+  assign cpos2 = (has1 && cpos1 + 13'(len1) == cfg_in_c_i) ? '0 : cpos1 + 13'(len1);
+  assign vlen  = len0 + len1;
+  assign vlast = (v_q == cfg_vpc_i - VpfWidth'(1));
+  assign vcyc  = tbl_q[wbase + RowWidth'(v_q)];
 
-  // the current segment
-  logic [15:0]         seg_room;
-  logic [LenWidth-1:0] seg_n;
-  logic signed [31:0]  q0, q1, qa, qb;
-  logic signed [15:0]  iy;
-  logic signed [31:0]  rowb_r;
-  logic                seg_rd;
-  logic                seg_end;                // the vector's last segment
-  assign seg_room = sc_q - off_q;
-  assign seg_n    = (seg_room > 16'(left_q)) ? left_q : LenWidth'(seg_room);
-  assign iy       = iy_pos + 16'(r_q);
-  assign rowb_r   = rowb_pos + 32'(r_q) * $signed(cfg_row_bytes_i);
-  assign q0       = colb_pos + 32'(off_q);
-  assign q1       = q0 + 32'(seg_n);
-  assign qa       = (q0 < 0) ? 32'sd0 : q0;
-  assign qb       = (q1 > $signed(cfg_row_bytes_i)) ? $signed(cfg_row_bytes_i) : q1;
-  assign seg_rd   = !skip_q && (iy >= 0) && (iy < $signed(16'(cfg_in_h_i))) && (qa < qb);
-  assign seg_end  = (seg_n == left_q);
+  logic [LenWidth-1:0] cur_left, cur_dst;
+  logic                cur_skip, is_null;
+  assign cur_left = vfirst_q ? vlen : left_q;
+  assign cur_dst  = vfirst_q ? '0 : dst_q;
+  assign cur_skip = vfirst_q ? (vcyc == '0 && !vlast) : skip_q;
+  assign is_null  = vfirst_q && (vcyc == '0) && vlast;
 
   // slots
   logic [1:0]          slot_ready_d, slot_ready_q;   // fetched, not started
   logic [1:0]          slot_busy_d, slot_busy_q;     // computing
-  logic                slot_free;
-  assign slot_free = !slot_ready_q[fslot_q] && !slot_busy_q[fslot_q];
+  logic                cur_slot_q;                   // slot of the vector computing
+  logic                grp_last;
+  logic                slot_free, go;
+  // A slot may be refilled from its vector's last compute cycle on: the merge writes it a
+  // cycle after the fetch, when the lanes no longer read it.
+  assign slot_free = !slot_ready_q[fslot_q]
+                     && (!slot_busy_q[fslot_q] || (grp_last && cur_slot_q == fslot_q));
+  assign go        = (fst_q == FRun) && (cur_skip || slot_free);
 
-  // meta of the vector being fetched, written to its slot when complete
-  localparam int MetaWidth = LenWidth + CycWidth + 3 + OutAddrWidth;
-  logic [MetaWidth-1:0] fmeta_d, fmeta_q;
-  logic [MetaWidth-1:0] pos_meta;                    // {len, cyc, pos_last, first, emit, oaddr}
-  logic [MetaWidth-1:0] null_meta;                   // the same position, as a null vector
+  // The segments of this cycle, k = 0 .. Segs-1 from the next one of the vector (flat buses,
+  // segment k at [k*W +: W]). Pass 1 walks the geometry and finds the line: the word of the
+  // first byte any of them reads. Pass 2 takes the segments in order while their bytes lie in
+  // that line (segments in the padding always do).
+  logic [Segs-1:0]          sg_rd;        // segment k is taken and reads the line
+  logic [Segs*LenWidth-1:0] sg_plo, sg_phi;   // its read bytes land at window [plo, phi)
+  logic [Segs*ShWidth-1:0]  sg_sh;        // window byte j takes line byte j + sh - MaxVec
+  logic                     vdone;        // the vector's last segment is taken
+  logic [3:0]               walk_r;       // walk state after the segments taken
+  logic [15:0]              walk_off;
+  logic [LenWidth-1:0]      walk_left, walk_dst;
+  logic signed [31:0]       line_byte;    // first byte of the line (a word boundary)
+  logic signed [31:0]       avail_bytes;  // bytes of the input half written so far
+  assign avail_bytes = $signed(32'({job_avail_i, 3'b000}));
+
+  always_comb begin : p_segs
+    logic [Segs*LenWidth-1:0] k_n, k_dst, k_qa, k_qb;   // length, window byte, clip offsets
+    logic [Segs*16-1:0]       k_st;                     // first byte in the kernel row
+    logic [Segs-1:0]          k_ex, k_vld;
+    logic [Segs*32-1:0]       k_alo, k_ahi;             // buffer bytes read [alo, ahi)
+    logic [LenWidth-1:0]      lft, dst, n;
+    logic [15:0]              st, room, st_end;
+    logic signed [31:0]       rowb, q0, q1, qa, qb;
+    logic signed [15:0]       iyk;
+    logic                     found, take;
+
+    // pass 1: geometry
+    k_n = '0; k_dst = '0; k_qa = '0; k_qb = '0; k_st = '0; k_ex = '0; k_vld = '0;
+    k_alo = '0; k_ahi = '0;
+    lft       = cur_left;
+    dst       = cur_dst;
+    rowb      = rowb_pos + 32'(r_q) * $signed(cfg_row_bytes_i);
+    iyk       = iy_pos + 16'(r_q);
+    found     = 1'b0;
+    line_byte = '0;
+    st_end    = '0;
+    for (int k = 0; k < Segs; k++) begin
+      st   = (k == 0) ? off_q : 16'd0;
+      room = sc_q - st;
+      n    = (room > 16'(lft)) ? lft : LenWidth'(room);
+      q0   = colb_pos + 32'(st);
+      q1   = q0 + 32'(n);
+      qa   = (q0 < 0) ? 32'sd0 : q0;
+      qb   = (q1 > $signed(cfg_row_bytes_i)) ? $signed(cfg_row_bytes_i) : q1;
+      k_n[k*LenWidth +: LenWidth]   = n;
+      k_dst[k*LenWidth +: LenWidth] = dst;
+      k_qa[k*LenWidth +: LenWidth]  = LenWidth'(qa - q0);
+      k_qb[k*LenWidth +: LenWidth]  = LenWidth'(qb - q0);
+      k_st[k*16 +: 16]              = st;
+      k_ex[k]  = (lft != '0);
+      k_vld[k] = !cur_skip && (lft != '0) && (iyk >= 0) && (iyk < $signed(16'(cfg_in_h_i)))
+                 && (qa < qb);
+      k_alo[k*32 +: 32] = rowb + qa;
+      k_ahi[k*32 +: 32] = rowb + qb;
+      if (k_vld[k] && !found) begin
+        found     = 1'b1;
+        line_byte = $signed({k_alo[k*32+3 +: 29], 3'b000});
+      end
+      lft  = lft - n;
+      dst  = dst + n;
+      rowb = rowb + $signed(cfg_row_bytes_i);
+      iyk  = iyk + 16'sd1;
+    end
+
+    // pass 2: take
+    sg_rd     = '0;
+    sg_plo    = '0;
+    sg_phi    = '0;
+    sg_sh     = '0;
+    vdone     = 1'b0;
+    walk_r    = r_q;
+    walk_off  = off_q;
+    walk_left = cur_left;
+    walk_dst  = cur_dst;
+    take      = go && !is_null;
+    for (int k = 0; k < Segs; k++) begin
+      n    = k_n[k*LenWidth +: LenWidth];
+      dst  = k_dst[k*LenWidth +: LenWidth];
+      st   = k_st[k*16 +: 16];
+      take = take && k_ex[k]
+             && (!k_vld[k] || (($signed(k_ahi[k*32 +: 32]) <= line_byte + LineBytes)
+                               && ($signed(k_ahi[k*32 +: 32]) <= avail_bytes)));
+      if (take) begin
+        st_end    = st + 16'(n);
+        sg_rd[k]  = k_vld[k];
+        sg_plo[k*LenWidth +: LenWidth] = dst + k_qa[k*LenWidth +: LenWidth];
+        sg_phi[k*LenWidth +: LenWidth] = dst + k_qb[k*LenWidth +: LenWidth];
+        sg_sh[k*ShWidth +: ShWidth] =
+            ShWidth'($signed(k_alo[k*32 +: 32]) - line_byte
+                     - 32'(sg_plo[k*LenWidth +: LenWidth]) + 32'(MaxVec));
+        walk_r    = (st_end == sc_q) ? r_q + 4'(k + 1) : r_q + 4'(k);
+        walk_off  = (st_end == sc_q) ? 16'd0 : st_end;
+        walk_left = walk_left - n;
+        walk_dst  = dst + n;
+        if (walk_left == '0) vdone = 1'b1;
+      end
+    end
+  end
+
+  // meta of a vector, written to its slot when complete
+  // {len, split, cyc, rowend, pos_last, first, emit, oaddr}
+  localparam int MetaWidth = 2 * LenWidth + CycWidth + 4 + OutAddrWidth;
+  logic [MetaWidth-1:0] pos_meta;
+  logic [MetaWidth-1:0] null_meta;                   // the same position, as a null chunk
+  assign pos_meta  = {vlen, len0, vcyc, pos_rowend, vlast, pos_first, pos_emit, oaddr_pos};
+  assign null_meta = {LenWidth'(0), LenWidth'(0), CycWidth'(1), pos_rowend, vlast, pos_first,
+                      pos_emit, oaddr_pos};
 
   // fetch pipeline register (F1: merge into the window slot)
-  logic                 m_valid_d, m_valid_q;
-  logic                 m_slot_d, m_slot_q;
-  logic [LenWidth-1:0]  m_dst_d, m_dst_q;            // segment region [dst, dst + n)
-  logic [LenWidth-1:0]  m_n_d, m_n_q;
-  logic [LenWidth-1:0]  m_plo_d, m_plo_q;            // read bytes land at [plo, phi)
-  logic [LenWidth-1:0]  m_phi_d, m_phi_q;
-  logic                 m_rd_d, m_rd_q;
-  logic                 m_end_d, m_end_q;            // the vector is complete after this
-  logic [MetaWidth-1:0] m_meta_d, m_meta_q;
+  logic                    m_valid_d, m_valid_q;
+  logic                    m_slot_d, m_slot_q;
+  logic [LenWidth-1:0]     m_dlo_d, m_dlo_q;          // window bytes [dlo, dhi) written
+  logic [LenWidth-1:0]     m_dhi_d, m_dhi_q;
+  logic [Segs-1:0]         m_rd_d, m_rd_q;
+  logic [Segs*LenWidth-1:0] m_plo_d, m_plo_q, m_phi_d, m_phi_q;
+  logic [Segs*ShWidth-1:0] m_sh_d, m_sh_q;
+  logic                    m_end_d, m_end_q;          // the vector is complete after this
+  logic [MetaWidth-1:0]    m_meta_d, m_meta_q;
 
   logic                 pos_advance;                 // move to the next position
   logic                 job_fetch_done;
 
   // PE prefetch
   logic                 pe_rd;
-  logic [RowWidth-1:0]  pe_rd_row;
+  logic [RowWidth-1:0]  pe_rd_row;                   // the chunk's code row
+  logic [RowWidth-1:0]  pe_rd_vec;                   // its first vector (α byte)
+  assign pe_rd_row = wbase + RowWidth'(v_q);
+  assign pe_rd_vec = wbase + (cfg_paired_i ? RowWidth'({v_q, 1'b0}) : RowWidth'(v_q));
 
   always_comb begin
     fst_d      = fst_q;
@@ -264,35 +415,33 @@ module qsa_compute #(
     v_d        = v_q;
     t_d        = t_q;
     cpos_d     = cpos_q;
+    vfirst_d   = vfirst_q;
     r_d        = r_q;
     off_d      = off_q;
     left_d     = left_q;
     dst_d      = dst_q;
     skip_d     = skip_q;
     fslot_d    = fslot_q;
-    fmeta_d    = fmeta_q;
     m_valid_d  = 1'b0;
     m_slot_d   = fslot_q;
-    m_dst_d    = dst_q;
-    m_n_d      = seg_n;
-    m_plo_d    = '0;
-    m_phi_d    = '0;
-    m_rd_d     = 1'b0;
-    m_end_d    = 1'b0;
-    m_meta_d   = fmeta_q;
+    m_dlo_d    = cur_dst;
+    m_dhi_d    = walk_dst;
+    m_rd_d     = sg_rd;
+    m_plo_d    = sg_plo;
+    m_phi_d    = sg_phi;
+    m_sh_d     = sg_sh;
+    m_end_d    = vdone;
+    m_meta_d   = pos_meta;
     pe_rd      = 1'b0;
-    pe_rd_row  = RowWidth'(v_q);
     ab_re_o    = 1'b0;
     ab_half_o  = job_half_i;
-    ab_raddr_o = ActAddrWidth'(rowb_r + qa);
+    ab_raddr_o = ActWAddrWidth'(line_byte >>> 3);
     pos_advance = 1'b0;
-    pos_meta   = {vlen, vcyc, vlast, pos_first, pos_emit, oaddr_pos};
-    null_meta  = {LenWidth'(0), CycWidth'(1), vlast, pos_first, pos_emit, oaddr_pos};
 
     case (fst_q)
       FIdle, FDone: begin
         if (job_start_i) begin
-          fst_d     = FVec;
+          fst_d     = FRun;
           py_d      = cfg_pool_i ? (job_y0_i >> 1) : job_y0_i;
           px_d      = '0;
           dy_d      = 1'b0;
@@ -307,62 +456,41 @@ module qsa_compute #(
           v_d       = '0;
           t_d       = '0;
           cpos_d    = '0;
+          vfirst_d  = 1'b1;
           r_d       = '0;
           off_d     = '0;
         end
       end
-      FVec: begin
-        if (vcyc == '0 && !vlast) begin
-          // skipped: walk the segments without reads to advance the geometry
-          fst_d  = FSeg;
-          skip_d = 1'b1;
-          left_d = vlen;
-          dst_d  = '0;
-        end else if (slot_free) begin
-          pe_rd   = 1'b1;
-          fmeta_d = pos_meta;
-          if (vcyc == '0) begin
-            // null vector: the position's end, nothing to compute
-            fmeta_d     = null_meta;
-            m_valid_d   = 1'b1;
-            m_n_d       = '0;
-            m_end_d     = 1'b1;
-            m_meta_d    = null_meta;
-            pos_advance = 1'b1;
-          end else begin
-            fst_d  = FSeg;
-            skip_d = 1'b0;
-            left_d = vlen;
-            dst_d  = '0;
-          end
-        end
-      end
-      FSeg: begin
-        m_valid_d = !skip_q;
-        m_dst_d   = dst_q;
-        m_n_d     = seg_n;
-        m_plo_d   = LenWidth'(32'(dst_q) + (qa - q0));
-        m_phi_d   = LenWidth'(32'(dst_q) + (qb - q0));
-        m_rd_d    = seg_rd;
-        m_end_d   = seg_end;
-        m_meta_d  = fmeta_q;
-        ab_re_o   = seg_rd;
-        left_d    = left_q - seg_n;
-        dst_d     = dst_q + seg_n;
-        if (16'(off_q) + 16'(seg_n) == sc_q) begin
-          off_d = '0;
-          r_d   = r_q + 4'd1;
-        end else begin
-          off_d = off_q + 16'(seg_n);
-        end
-        if (seg_end) begin
-          // next vector of the position
-          t_d    = t_q + 14'(vlen);
-          cpos_d = (13'(cpos_q) + 13'(vlen) == cfg_in_c_i) ? '0 : cpos_q + 13'(vlen);
-          v_d    = v_q + VpfWidth'(1);
-          fst_d  = FVec;
-          if (vlast) begin
-            pos_advance = 1'b1;
+      FRun: begin
+        if (go && is_null) begin
+          // null vector: the position's end, nothing to compute
+          pe_rd       = 1'b1;
+          m_valid_d   = 1'b1;
+          m_dlo_d     = '0;
+          m_dhi_d     = '0;
+          m_rd_d      = '0;
+          m_end_d     = 1'b1;
+          m_meta_d    = null_meta;
+          pos_advance = 1'b1;
+        end else if (go) begin
+          pe_rd     = vfirst_q && !cur_skip;
+          m_valid_d = !cur_skip;
+          ab_re_o   = |sg_rd;
+          vfirst_d  = 1'b0;
+          skip_d    = cur_skip;
+          r_d       = walk_r;
+          off_d     = walk_off;
+          left_d    = walk_left;
+          dst_d     = walk_dst;
+          if (vdone) begin
+            // next vector of the position
+            t_d      = t_q + 14'(vlen);
+            cpos_d   = cpos2;
+            v_d      = v_q + VpfWidth'(1);
+            vfirst_d = 1'b1;
+            if (vlast) begin
+              pos_advance = 1'b1;
+            end
           end
         end
       end
@@ -375,12 +503,12 @@ module qsa_compute #(
     end
 
     if (pos_advance) begin
-      v_d    = '0;
-      t_d    = '0;
-      cpos_d = '0;
-      r_d    = '0;
-      off_d  = '0;
-      fst_d  = FVec;
+      v_d      = '0;
+      t_d      = '0;
+      cpos_d   = '0;
+      vfirst_d = 1'b1;
+      r_d      = '0;
+      off_d    = '0;
       if (cfg_pool_i && !dx_q) begin
         dx_d = 1'b1;
       end else if (cfg_pool_i && !dy_q) begin
@@ -418,21 +546,26 @@ module qsa_compute #(
   assign job_fetch_done = (fst_q == FDone);
 
   // ---------------------------------------------------------------------------------------
-  // F1: merge the segment into its window slot
+  // F1: merge the segments into their window slot
   // ---------------------------------------------------------------------------------------
   logic [MaxVec*8-1:0]  win0_d, win0_q, win1_d, win1_q;
   logic [MetaWidth-1:0] meta0_d, meta0_q, meta1_d, meta1_q;
-  logic [MaxVec*8-1:0]  seg_mask, rd_mask, merged_src;
+  logic [MaxVec*8-1:0]  seg_mask, merged_src;
+  // The line behind MaxVec zero bytes: window byte j of segment k is ext byte j + sh_k.
+  logic [(LineBytes+MaxVec)*8-1:0] ext;
+  assign ext = {ab_rdata_i, {(MaxVec*8){1'b0}}};
 
   always_comb begin
-    seg_mask = '0;
-    rd_mask  = '0;
-    for (int j = 0; j < MaxVec; j++) begin
-      if (LenWidth'(j) >= m_dst_q && LenWidth'(j) < m_dst_q + m_n_q) seg_mask[j*8 +: 8] = 8'hff;
-      if (m_rd_q && LenWidth'(j) >= m_plo_q && LenWidth'(j) < m_phi_q) rd_mask[j*8 +: 8] = 8'hff;
+    seg_mask   = byte_range(m_dlo_q, m_dhi_q);
+    merged_src = '0;
+    for (int k = 0; k < Segs; k++) begin
+      if (m_rd_q[k]) begin
+        merged_src = merged_src
+                     | (MaxVec*8)'(ext >> (32'(m_sh_q[k*ShWidth +: ShWidth]) * 8))
+                     & byte_range(m_plo_q[k*LenWidth +: LenWidth], m_phi_q[k*LenWidth +: LenWidth]);
+      end
     end
   end
-  assign merged_src = (ab_rdata_i << (32'(m_plo_q) * 8)) & rd_mask;
 
   always_comb begin
     win0_d  = win0_q;
@@ -454,16 +587,18 @@ module qsa_compute #(
   // Issue: start vectors, present group cycles
   // ---------------------------------------------------------------------------------------
   logic                 cslot_d, cslot_q;      // next slot to start
-  logic                 cur_slot_d, cur_slot_q;
+  logic                 cur_slot_d;
   logic [CycWidth-1:0]  rem_d, rem_q;          // group cycles left of the current vector
-  logic [2:0]           cur_flags_d, cur_flags_q;   // {pos_last, first, emit}
+  logic [3:0]           cur_flags_d, cur_flags_q;   // {rowend, pos_last, first, emit}
   logic [OutAddrWidth-1:0] cur_oaddr_d, cur_oaddr_q;
   logic [MetaWidth-1:0] cmeta;
+  logic                 bypass;                // the next vector completes its fetch now
   logic                 start;
-  logic                 grp_valid, grp_last;
+  logic                 grp_valid;
 
-  assign cmeta     = cslot_q ? meta1_q : meta0_q;
-  assign start     = slot_ready_q[cslot_q] && (rem_q <= CycWidth'(1)) && !clear_i;
+  assign bypass    = m_valid_q && m_end_q && (m_slot_q == cslot_q);
+  assign cmeta     = slot_ready_q[cslot_q] ? (cslot_q ? meta1_q : meta0_q) : m_meta_q;
+  assign start     = (slot_ready_q[cslot_q] || bypass) && (rem_q <= CycWidth'(1)) && !clear_i;
   assign grp_valid = (rem_q != '0);
   assign grp_last  = (rem_q == CycWidth'(1));
 
@@ -486,8 +621,8 @@ module qsa_compute #(
       slot_busy_d[cslot_q]  = 1'b1;
       cur_slot_d  = cslot_q;
       cslot_d     = !cslot_q;
-      rem_d       = cmeta[MetaWidth - LenWidth - 1 -: CycWidth];
-      cur_flags_d = cmeta[OutAddrWidth +: 3];
+      rem_d       = cmeta[MetaWidth - 2 * LenWidth - 1 -: CycWidth];
+      cur_flags_d = cmeta[OutAddrWidth +: 4];
       cur_oaddr_d = cmeta[OutAddrWidth-1:0];
     end
     if (clear_i) begin
@@ -501,14 +636,19 @@ module qsa_compute #(
   // Output delay line: a position's result leaves the PEs 4 cycles after its last group cycle.
   localparam int OutDelay = 4;
   logic [OutDelay-1:0]                 od_valid_d, od_valid_q;
+  logic [OutDelay-1:0]                 od_row_d, od_row_q;     // ... and ends an output row
   logic [OutDelay*OutAddrWidth-1:0]    od_addr_d, od_addr_q;
   logic                                pos_done;   // a position's last group cycle
   assign pos_done = grp_valid && grp_last && cur_flags_q[2];
 
   always_comb begin
     od_valid_d = {od_valid_q[OutDelay-2:0], pos_done && cur_flags_q[0]};  // emit
+    od_row_d   = {od_row_q[OutDelay-2:0], pos_done && cur_flags_q[0] && cur_flags_q[3]};
     od_addr_d  = {od_addr_q[(OutDelay-1)*OutAddrWidth-1:0], cur_oaddr_q};
-    if (clear_i) od_valid_d = '0;
+    if (clear_i) begin
+      od_valid_d = '0;
+      od_row_d   = '0;
+    end
   end
 
   // ---------------------------------------------------------------------------------------
@@ -518,8 +658,9 @@ module qsa_compute #(
   logic [Pes-1:0]              pe_out_valid;
   logic [Pes*8-1:0]            pe_out;
   logic [Pes*$clog2(Lanes+1)-1:0] pe_lanes, pe_gated;
-  logic [Pes-1:0]              pe_mult;
-  logic [Pes*qsa_pkg::PpCountWidth-1:0] pe_pp;
+  localparam int PePpWidth = qsa_pkg::PpCountWidth + 1;
+  logic [Pes*2-1:0]            pe_mult;
+  logic [Pes*PePpWidth-1:0]    pe_pp;
 
   assign win_cur = cur_slot_q ? win1_q : win0_q;
 
@@ -531,17 +672,25 @@ module qsa_compute #(
       .ld_code_we_i (ld_code_we_i[p]),
       .ld_alpha_we_i(ld_alpha_we_i[p]),
       .ld_row_i,
+      .ld_arow_i    (ld_arow_i[p*ARowWidth +: ARowWidth]),
+      .ld_abe_i     (ld_abe_i[p*8 +: 8]),
+      .ld_adata_i   (ld_adata_i[p*64 +: 64]),
       .ld_codes_i,
-      .ld_alpha_i,
       .ld_bias_we_i (ld_bias_we_i[p]),
-      .ld_bias_i,
+      .ld_half_i,
+      .ld_bias_i    (ld_bias_i[p*32 +: 32]),
       .rd_i         (pe_rd),
       .rd_row_i     (pe_rd_row),
+      .rd_arow_i    (pe_rd_vec[RowWidth-1:3]),
+      .rd_abyte_i   (pe_rd_vec[2:0]),
       .rd_slot_i    (fslot_q),
       .active_i     (job_active_i[p]),
+      .init_i       (job_start_i),
+      .wsel_i       (job_wsel_i),
       .start_i      (start),
       .start_slot_i (cslot_q),
       .len_i        (cmeta[MetaWidth-1 -: LenWidth]),
+      .split_i      (cmeta[MetaWidth-LenWidth-1 -: LenWidth]),
       .grp_valid_i  (grp_valid),
       .grp_last_i   (grp_last),
       .pos_last_i   (grp_last && cur_flags_q[2]),
@@ -556,8 +705,8 @@ module qsa_compute #(
       .out_o        (pe_out[p*8 +: 8]),
       .ev_lanes_o   (pe_lanes[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]),
       .ev_gated_o   (pe_gated[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]),
-      .ev_mult_o    (pe_mult[p]),
-      .ev_pp_o      (pe_pp[p*qsa_pkg::PpCountWidth +: qsa_pkg::PpCountWidth])
+      .ev_mult_o    (pe_mult[p*2 +: 2]),
+      .ev_pp_o      (pe_pp[p*PePpWidth +: PePpWidth])
     );
   end
 
@@ -567,6 +716,7 @@ module qsa_compute #(
   assign unused_out_valid = ^pe_out_valid[Pes-1:0];
 
   assign ob_we_o    = od_valid_q[OutDelay-1];
+  assign job_row_o  = od_row_q[OutDelay-1];
   assign ob_half_o  = job_half_i;
   assign ob_waddr_o = od_addr_q[(OutDelay-1)*OutAddrWidth +: OutAddrWidth];
   assign ob_wbyte_o = pe_out;
@@ -596,8 +746,8 @@ module qsa_compute #(
     for (int p = 0; p < Pes; p++) begin
       ev_lanes_o = ev_lanes_o + LaneSumWidth'(pe_lanes[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]);
       ev_gated_o = ev_gated_o + LaneSumWidth'(pe_gated[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]);
-      ev_mult_o  = ev_mult_o + PeCntWidth'(pe_mult[p]);
-      ev_pp_o    = ev_pp_o + PpSumWidth'(pe_pp[p*qsa_pkg::PpCountWidth +: qsa_pkg::PpCountWidth]);
+      ev_mult_o  = ev_mult_o + MultSumWidth'(pe_mult[p*2]) + MultSumWidth'(pe_mult[p*2+1]);
+      ev_pp_o    = ev_pp_o + PpSumWidth'(pe_pp[p*PePpWidth +: PePpWidth]);
     end
   end
   assign ev_group_o = grp_valid;
@@ -628,20 +778,21 @@ module qsa_compute #(
       v_q          <= '0;
       t_q          <= '0;
       cpos_q       <= '0;
+      vfirst_q     <= 1'b1;
       r_q          <= '0;
       off_q        <= '0;
       left_q       <= '0;
       dst_q        <= '0;
       skip_q       <= 1'b0;
       fslot_q      <= 1'b0;
-      fmeta_q      <= '0;
       m_valid_q    <= 1'b0;
       m_slot_q     <= 1'b0;
-      m_dst_q      <= '0;
-      m_n_q        <= '0;
+      m_dlo_q      <= '0;
+      m_dhi_q      <= '0;
+      m_rd_q       <= '0;
       m_plo_q      <= '0;
       m_phi_q      <= '0;
-      m_rd_q       <= 1'b0;
+      m_sh_q       <= '0;
       m_end_q      <= 1'b0;
       m_meta_q     <= '0;
       win0_q       <= '0;
@@ -656,6 +807,7 @@ module qsa_compute #(
       cur_flags_q  <= '0;
       cur_oaddr_q  <= '0;
       od_valid_q   <= '0;
+      od_row_q     <= '0;
       od_addr_q    <= '0;
       busy_q       <= 1'b0;
     end else begin
@@ -678,20 +830,21 @@ module qsa_compute #(
       v_q          <= v_d;
       t_q          <= t_d;
       cpos_q       <= cpos_d;
+      vfirst_q     <= vfirst_d;
       r_q          <= r_d;
       off_q        <= off_d;
       left_q       <= left_d;
       dst_q        <= dst_d;
       skip_q       <= skip_d;
       fslot_q      <= fslot_d;
-      fmeta_q      <= fmeta_d;
       m_valid_q    <= m_valid_d;
       m_slot_q     <= m_slot_d;
-      m_dst_q      <= m_dst_d;
-      m_n_q        <= m_n_d;
+      m_dlo_q      <= m_dlo_d;
+      m_dhi_q      <= m_dhi_d;
+      m_rd_q       <= m_rd_d;
       m_plo_q      <= m_plo_d;
       m_phi_q      <= m_phi_d;
-      m_rd_q       <= m_rd_d;
+      m_sh_q       <= m_sh_d;
       m_end_q      <= m_end_d;
       m_meta_q     <= m_meta_d;
       win0_q       <= win0_d;
@@ -706,6 +859,7 @@ module qsa_compute #(
       cur_flags_q  <= cur_flags_d;
       cur_oaddr_q  <= cur_oaddr_d;
       od_valid_q   <= od_valid_d;
+      od_row_q     <= od_row_d;
       od_addr_q    <= od_addr_d;
       busy_q       <= busy_d;
     end

@@ -1,30 +1,40 @@
 // One processing element (docs/architecture.md, "Accelerator RTL"): one filter of the current
 // filter group. All PEs of the array run in lockstep on the same output position and the same
-// vector; the core (qsa_core) broadcasts the vector window and the control, and each PE
+// chunk; the array (qsa_compute) broadcasts the chunk's window and the control, and each PE
 // computes
 //
 //   acc = bias + Σ_v Q_k(m_v) · S_v,   S_v = Σ_{j ∈ v, code_j ≠ 0} β_j · a_j   (spec §3, §4)
 //
 // then bias-added requantization, ReLU and the 2x2 max-pool (spec §4 steps 2-5).
 //
-// Storage. The PE holds its filter's codes (one 64-code row per vector, codes in the uniform
-// 3-bit form of qsa_code_unpack), one α mantissa per vector and its bias. They are written
-// through the load port while the group is loaded (ld_*). The core prefetches the row of the
-// next vector into one of two slots (rd_i, one-cycle read, captured the cycle after), so a
-// vector's codes can be fetched while the previous vector computes.
+// Chunks. The unit of work is a chunk: one vector, or two consecutive vectors of the filter
+// (v0 = the first split_i weights, v1 = the rest) when the array pairs them (both fit the
+// 64-weight window). The PE's nonzero codes of the whole chunk are packed Lanes per cycle, so
+// a chunk costs ceil(nnz(v0) + nnz(v1) / Lanes) cycles instead of one rounding per vector;
+// each lane's term goes to S_v0 or S_v1 by its index (segmented lane sums), and each vector
+// still gets its own α multiply (two multipliers).
 //
-// Pipeline, per vector (the core guarantees the timing, nothing here stalls):
-//   start_i          load the vector from slot start_slot_i into the zero-skip compaction
-//                    (len_i = 0 or !active_i: an empty vector); the working codes and α are
-//                    copied from the slot.
+// Storage. The PE holds its filter's codes (one 64-code row per chunk, codes in the uniform
+// 3-bit form of qsa_code_unpack), the α mantissas (eight per 64-bit row: vector v at row
+// v / 8, byte v mod 8, written a beat at a time) and two biases (one per weight half). They are written through the load
+// port (ld_*); the array's sequencer places a group in one weight half of the rows (or uses
+// them all), so the next group can load while a job runs on the other half (wsel_i). The array prefetches the code row and the α row of the next chunk into one
+// of two slots (rd_i, one-cycle read, captured the cycle after), so a chunk's codes can be
+// fetched while the previous chunk computes; rd_abyte_i picks v0's α in the row (v1's is the
+// next byte: a chunk of two starts at an even vector).
+//
+// Pipeline, per chunk (the array guarantees the timing, nothing here stalls):
+//   start_i          load the chunk from slot start_slot_i (or straight from the store when
+//                    it arrives in this cycle) into the zero-skip compaction (len_i = 0 or
+//                    !active_i: an empty chunk); the working codes, α's and split are kept.
 //   group cycles     grp_valid_i: the compaction presents up to Lanes nonzero codes; each lane
 //                    picks its activation from win_i, shifts/inverts it (qsa_pkg::decode_code)
-//                    and the lanes are summed (stage 0 -> s1). A PE with fewer nonzero codes
-//                    than the slowest PE of the group idles through the remaining cycles. The
-//                    vector's last group cycle carries grp_last_i, and pos_last_i when it is
-//                    the last vector of the output position.
-//   s1               partial sums accumulate to S_v; at the last group S_v goes to s2.
-//   s2               one multiply per vector, S_v × Q_k(α) (qsa_qs_mult), accumulated onto
+//                    and the lanes are summed per vector (stage 0 -> s1). A PE with fewer
+//                    nonzero codes than the slowest PE of the group idles through the
+//                    remaining cycles. The chunk's last group cycle carries grp_last_i, and
+//                    pos_last_i when it is the last chunk of the output position.
+//   s1               partial sums accumulate to S_v0 and S_v1; at the last group they go to s2.
+//   s2               one multiply per vector, S_v × Q_k(α_v) (qsa_qs_mult), accumulated onto
 //                    the bias; skipped (operand isolated) when the vector has no nonzero code
 //                    or α = 0. At pos_last the sum goes to s3 and the accumulator restarts at
 //                    the bias.
@@ -34,7 +44,7 @@
 //
 // Events (per cycle, for the performance counters): ev_lanes_o = nonzero-code lanes used
 // this cycle, ev_gated_o = those whose activation is zero (gated MACs); ev_mult_o and ev_pp_o
-// = a multiply and its partial products (NAF digits kept).
+// = the multiplies (0..2) and their partial products (NAF digits kept).
 module qsa_pe #(
   parameter int Lanes = 8,
   parameter int VecRows = 256,
@@ -43,7 +53,9 @@ module qsa_pe #(
   localparam int IdxWidth = $clog2(MaxVec),
   localparam int LenWidth = $clog2(MaxVec + 1),
   localparam int RowWidth = $clog2(VecRows),
+  localparam int ARowWidth = $clog2(VecRows / 8),
   localparam int LaneCntWidth = $clog2(Lanes + 1),
+  localparam int PpWidth = qsa_pkg::PpCountWidth + 1,
   localparam int AW = qsa_pkg::ActWidth
 ) (
   input  logic                          clk_i,
@@ -53,22 +65,30 @@ module qsa_pe #(
   // store load port
   input  logic                          ld_code_we_i,
   input  logic                          ld_alpha_we_i,
-  input  logic [RowWidth-1:0]           ld_row_i,
+  input  logic [RowWidth-1:0]           ld_row_i,      // code row
+  input  logic [ARowWidth-1:0]          ld_arow_i,     // α row (8 mantissas)
+  input  logic [7:0]                    ld_abe_i,      // ... its bytes written
+  input  logic [63:0]                   ld_adata_i,
   input  logic [MaxVec*CodeW-1:0]       ld_codes_i,
-  input  logic [qsa_pkg::AlphaBits-1:0] ld_alpha_i,
   input  logic                          ld_bias_we_i,
+  input  logic                          ld_half_i,     // bias of weight half 0 or 1
   input  logic [qsa_pkg::AccWidth-1:0]  ld_bias_i,
 
-  // prefetch of a vector's codes and α into a slot
+  // prefetch of a chunk's codes and α's into a slot
   input  logic                          rd_i,
   input  logic [RowWidth-1:0]           rd_row_i,
+  input  logic [ARowWidth-1:0]          rd_arow_i,
+  input  logic [2:0]                    rd_abyte_i,    // v0's α: byte of the row (v1's next)
   input  logic                          rd_slot_i,
 
-  // vector control
+  // chunk control
   input  logic                          active_i,      // this PE has a filter in the group
+  input  logic                          init_i,        // a job starts: acc = its bias
+  input  logic                          wsel_i,        // the job's weight half
   input  logic                          start_i,
   input  logic                          start_slot_i,
-  input  logic [LenWidth-1:0]           len_i,
+  input  logic [LenWidth-1:0]           len_i,         // weights of the chunk
+  input  logic [LenWidth-1:0]           split_i,       // weights of its first vector
   input  logic                          grp_valid_i,
   input  logic                          grp_last_i,
   input  logic                          pos_last_i,
@@ -87,11 +107,12 @@ module qsa_pe #(
 
   output logic [LaneCntWidth-1:0]       ev_lanes_o,
   output logic [LaneCntWidth-1:0]       ev_gated_o,
-  output logic                          ev_mult_o,
-  output logic [qsa_pkg::PpCountWidth-1:0] ev_pp_o
+  output logic [1:0]                    ev_mult_o,
+  output logic [PpWidth-1:0]            ev_pp_o
 );
 
   localparam int RowBits = MaxVec * CodeW;
+  localparam int AlphaB = qsa_pkg::AlphaBits;
   localparam int TermWidth = AW + 3;                       // ±(a << 2): 11 bits signed
   localparam int SWidth = 17;                              // |S_v| <= 64·4·128 (spec §4)
   localparam int PWidth = SWidth + 10;                     // qsa_qs_mult product width
@@ -100,8 +121,8 @@ module qsa_pe #(
   // ---------------------------------------------------------------------------------------
   // Stores and prefetch slots
   // ---------------------------------------------------------------------------------------
-  logic [RowBits-1:0]            code_rdata;
-  logic [qsa_pkg::AlphaBits-1:0] alpha_rdata;
+  logic [RowBits-1:0]  code_rdata;
+  logic [8*AlphaB-1:0] alpha_rdata;   // eight α's
 
   qsa_mem #(.Width(RowBits), .Depth(VecRows)) u_code_store (
     .clk_i,
@@ -114,34 +135,42 @@ module qsa_pe #(
     .rdata_o(code_rdata)
   );
 
-  qsa_mem #(.Width(qsa_pkg::AlphaBits), .Depth(VecRows)) u_alpha_store (
+  qsa_mem #(.Width(8 * AlphaB), .Depth(VecRows / 8)) u_alpha_store (
     .clk_i,
     .we_i   (ld_alpha_we_i),
-    .waddr_i(ld_row_i),
-    .wdata_i(ld_alpha_i),
-    .wbe_i  (1'b1),
+    .waddr_i(ld_arow_i),
+    .wdata_i(ld_adata_i),
+    .wbe_i  (ld_abe_i),
     .re_i   (rd_i),
-    .raddr_i(rd_row_i),
+    .raddr_i(rd_arow_i),
     .rdata_o(alpha_rdata)
   );
 
-  logic                          rd_q, rd_slot_q;
-  logic [RowBits-1:0]            slot0_codes_d, slot0_codes_q, slot1_codes_d, slot1_codes_q;
-  logic [qsa_pkg::AlphaBits-1:0] slot0_alpha_d, slot0_alpha_q, slot1_alpha_d, slot1_alpha_q;
-  logic [RowBits-1:0]            start_codes;
-  logic [qsa_pkg::AlphaBits-1:0] start_alpha;
+  logic                rd_q, rd_slot_q;
+  logic [2:0]          rd_abyte_q;
+  logic [2*AlphaB-1:0] rd_alphas;     // {α1, α0} of the chunk read
+  logic [RowBits-1:0]  slot0_codes_d, slot0_codes_q, slot1_codes_d, slot1_codes_q;
+  logic [2*AlphaB-1:0] slot0_alpha_d, slot0_alpha_q, slot1_alpha_d, slot1_alpha_q;
+  logic [RowBits-1:0]  start_codes;
+  logic [2*AlphaB-1:0] start_alpha;
+  logic                rd_now;        // the chunk starting arrives from the store now
 
+  assign rd_alphas     = (2*AlphaB)'({AlphaB'(0), alpha_rdata} >> {rd_abyte_q, 3'b000});
   assign slot0_codes_d = (rd_q && !rd_slot_q) ? code_rdata : slot0_codes_q;
-  assign slot0_alpha_d = (rd_q && !rd_slot_q) ? alpha_rdata : slot0_alpha_q;
+  assign slot0_alpha_d = (rd_q && !rd_slot_q) ? rd_alphas : slot0_alpha_q;
   assign slot1_codes_d = (rd_q && rd_slot_q) ? code_rdata : slot1_codes_q;
-  assign slot1_alpha_d = (rd_q && rd_slot_q) ? alpha_rdata : slot1_alpha_q;
-  assign start_codes   = start_slot_i ? slot1_codes_q : slot0_codes_q;
-  assign start_alpha   = start_slot_i ? slot1_alpha_q : slot0_alpha_q;
+  assign slot1_alpha_d = (rd_q && rd_slot_q) ? rd_alphas : slot1_alpha_q;
+  // A chunk may start in the cycle its row arrives (the array's bypass): then the row comes
+  // straight from the store.
+  assign rd_now        = rd_q && (rd_slot_q == start_slot_i);
+  assign start_codes   = rd_now ? code_rdata : (start_slot_i ? slot1_codes_q : slot0_codes_q);
+  assign start_alpha   = rd_now ? rd_alphas : (start_slot_i ? slot1_alpha_q : slot0_alpha_q);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rd_q          <= 1'b0;
       rd_slot_q     <= 1'b0;
+      rd_abyte_q    <= '0;
       slot0_codes_q <= '0;
       slot0_alpha_q <= '0;
       slot1_codes_q <= '0;
@@ -149,6 +178,7 @@ module qsa_pe #(
     end else begin
       rd_q          <= rd_i;
       rd_slot_q     <= rd_slot_i;
+      rd_abyte_q    <= rd_abyte_i;
       slot0_codes_q <= slot0_codes_d;
       slot0_alpha_q <= slot0_alpha_d;
       slot1_codes_q <= slot1_codes_d;
@@ -157,20 +187,36 @@ module qsa_pe #(
   end
 
   // ---------------------------------------------------------------------------------------
-  // Working vector and zero-skip compaction
+  // Working chunk and zero-skip compaction
   // ---------------------------------------------------------------------------------------
-  logic [RowBits-1:0]            codes_d, codes_q;
-  logic [qsa_pkg::AlphaBits-1:0] alpha_d, alpha_q;
-  logic [LenWidth-1:0]           zs_len;
-  logic                          zs_valid;
-  logic [Lanes*IdxWidth-1:0]     zs_idx;
-  logic [Lanes-1:0]              zs_en;
-  logic [LenWidth-1:0]           zs_nnz;
-  logic                          zs_last, zs_busy, zs_empty, zs_reserved;
+  logic [RowBits-1:0]  codes_d, codes_q;
+  logic [2*AlphaB-1:0] alpha_d, alpha_q;
+  logic [LenWidth-1:0] split_d, split_q;
+  logic                nz0_d, nz0_q, nz1_d, nz1_q;   // v0 / v1 has a nonzero code
+  logic [LenWidth-1:0] zs_len;
+  logic                zs_valid;
+  logic [Lanes*IdxWidth-1:0] zs_idx;
+  logic [Lanes-1:0]    zs_en;
+  logic [LenWidth-1:0] zs_nnz;
+  logic                zs_last, zs_busy, zs_empty, zs_reserved;
+
+  // Nonzero codes of the starting chunk (codes past len_i are 000 in a code row, and a code
+  // reaching a PE is never reserved: qsa_code_unpack reports those before they are stored).
+  logic [MaxVec-1:0]   start_nz;
+  logic [MaxVec-1:0]   below_split;   // code j is in v0
+  always_comb begin
+    for (int j = 0; j < MaxVec; j++) begin
+      start_nz[j]    = |start_codes[j*CodeW +: CodeW];
+      below_split[j] = (LenWidth'(j) < split_i);
+    end
+  end
 
   assign zs_len  = active_i ? len_i : '0;
   assign codes_d = start_i ? start_codes : codes_q;
   assign alpha_d = start_i ? start_alpha : alpha_q;
+  assign split_d = start_i ? split_i : split_q;
+  assign nz0_d   = start_i ? active_i && |(start_nz & below_split) : nz0_q;
+  assign nz1_d   = start_i ? active_i && |(start_nz & ~below_split) : nz1_q;
 
   qsa_zero_skip #(.MaxVec(MaxVec), .Lanes(Lanes)) u_zero_skip (
     .clk_i,
@@ -190,18 +236,18 @@ module qsa_pe #(
     .reserved_o(zs_reserved)
   );
 
-  // The compaction's own end-of-vector flags are not needed: the core sequences the vector
-  // by the group's slowest PE. Codes reaching a PE are never reserved (qsa_code_unpack
-  // reports those before they are stored).
+  // The compaction's own end-of-chunk flags and count are not needed: the array sequences the
+  // chunk by the group's slowest PE, and nz0/nz1 above say which vectors need a multiply.
   logic unused_zs;
-  assign unused_zs = zs_last ^ zs_busy ^ zs_empty ^ zs_reserved;
+  assign unused_zs = zs_last ^ zs_busy ^ zs_empty ^ zs_reserved ^ (^zs_nnz);
 
   // ---------------------------------------------------------------------------------------
-  // Stage 0: lanes (select, decode, shift/invert) and the lane sum
+  // Stage 0: lanes (select, decode, shift/invert) and the lane sums of v0 and v1
   // ---------------------------------------------------------------------------------------
   logic signed [Lanes*SWidth-1:0] term;       // lane l's signed term at [l*SWidth +: SWidth]
   logic [Lanes-1:0]               lane_use;   // lane l carries a nonzero code
   logic [Lanes-1:0]               lane_zero;  // ... whose activation is zero (gated)
+  logic [Lanes-1:0]               lane_v1;    // ... of the chunk's second vector
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic [IdxWidth-1:0]          idx;
@@ -218,6 +264,7 @@ module qsa_pe #(
     assign unused_dec   = dec[qsa_pkg::DecReserved];
     assign lane_use[l]  = grp_valid_i && zs_valid && zs_en[l] && !dec[qsa_pkg::DecZero];
     assign lane_zero[l] = lane_use[l] && (act == '0);
+    assign lane_v1[l]   = (LenWidth'(idx) >= split_q);
     // A gated lane (zero activation, or no code) is held at zero: its adder input does not
     // toggle.
     assign mag = (lane_use[l] && !lane_zero[l])
@@ -226,66 +273,76 @@ module qsa_pe #(
     assign term[l*SWidth +: SWidth] = dec[qsa_pkg::DecNeg] ? -(SWidth'(mag)) : SWidth'(mag);
   end
 
-  logic signed [SWidth-1:0]   lane_sum;
+  logic signed [SWidth-1:0]   lane_sum0, lane_sum1;
   logic [LaneCntWidth-1:0]    lanes_used;
   logic [LaneCntWidth-1:0]    lanes_gated;
 
   always_comb begin
-    lane_sum    = '0;
+    lane_sum0   = '0;
+    lane_sum1   = '0;
     lanes_used  = '0;
     lanes_gated = '0;
     for (int l = 0; l < Lanes; l++) begin
-      lane_sum    = lane_sum + term[l*SWidth +: SWidth];
+      lane_sum0   = lane_sum0 + (lane_v1[l] ? SWidth'(0) : term[l*SWidth +: SWidth]);
+      lane_sum1   = lane_sum1 + (lane_v1[l] ? term[l*SWidth +: SWidth] : SWidth'(0));
       lanes_used  = lanes_used + LaneCntWidth'(lane_use[l]);
       lanes_gated = lanes_gated + LaneCntWidth'(lane_zero[l]);
     end
   end
 
-  // s1: the partial sum of this cycle and the vector's flags
+  // s1: the partial sums of this cycle and the chunk's flags
   logic                          s1_valid_d, s1_valid_q;
-  logic signed [SWidth-1:0]      s1_sum_d, s1_sum_q;
+  logic signed [SWidth-1:0]      s1_sum0_d, s1_sum0_q, s1_sum1_d, s1_sum1_q;
   logic                          s1_last_d, s1_last_q;
   logic [2:0]                    s1_pos_d, s1_pos_q;   // {pos_last, pool_first, pool_emit}
-  logic                          s1_nz_d, s1_nz_q;
-  logic [qsa_pkg::AlphaBits-1:0] s1_alpha_d, s1_alpha_q;
+  logic [1:0]                    s1_nz_d, s1_nz_q;     // {v1, v0} has a nonzero code
+  logic [2*AlphaB-1:0]           s1_alpha_d, s1_alpha_q;
 
   assign s1_valid_d = grp_valid_i && !clear_i;
-  assign s1_sum_d   = lane_sum;
+  assign s1_sum0_d  = lane_sum0;
+  assign s1_sum1_d  = lane_sum1;
   assign s1_last_d  = grp_last_i;
   assign s1_pos_d   = {pos_last_i, pool_first_i, pool_emit_i};
-  assign s1_nz_d    = (zs_nnz != '0);
+  assign s1_nz_d    = {nz1_q, nz0_q};
   assign s1_alpha_d = alpha_q;
 
   // ---------------------------------------------------------------------------------------
-  // Stage 1: the vector sum S_v
+  // Stage 1: the vector sums S_v0, S_v1
   // ---------------------------------------------------------------------------------------
-  logic signed [SWidth-1:0]      sacc_d, sacc_q;
-  logic signed [SWidth-1:0]      s_final;
+  logic signed [SWidth-1:0]      sacc0_d, sacc0_q, sacc1_d, sacc1_q;
+  logic signed [SWidth-1:0]      s_final0, s_final1;
   logic                          s2_valid_d, s2_valid_q;
-  logic signed [SWidth-1:0]      s2_sum_d, s2_sum_q;
+  logic signed [SWidth-1:0]      s2_sum0_d, s2_sum0_q, s2_sum1_d, s2_sum1_q;
   logic [2:0]                    s2_pos_d, s2_pos_q;
-  logic                          s2_mul_d, s2_mul_q;   // the multiply is needed
-  logic [qsa_pkg::AlphaBits-1:0] s2_alpha_d, s2_alpha_q;
+  logic [1:0]                    s2_mul_d, s2_mul_q;   // the multiplies needed {v1, v0}
+  logic [2*AlphaB-1:0]           s2_alpha_d, s2_alpha_q;
 
-  assign s_final = sacc_q + s1_sum_q;
+  assign s_final0 = sacc0_q + s1_sum0_q;
+  assign s_final1 = sacc1_q + s1_sum1_q;
 
   always_comb begin
-    sacc_d     = sacc_q;
+    sacc0_d    = sacc0_q;
+    sacc1_d    = sacc1_q;
     s2_valid_d = 1'b0;
-    s2_sum_d   = s2_sum_q;
+    s2_sum0_d  = s2_sum0_q;
+    s2_sum1_d  = s2_sum1_q;
     s2_pos_d   = s2_pos_q;
     s2_mul_d   = s2_mul_q;
     s2_alpha_d = s2_alpha_q;
     if (clear_i) begin
-      sacc_d = '0;
+      sacc0_d = '0;
+      sacc1_d = '0;
     end else if (s1_valid_q) begin
-      sacc_d = s1_last_q ? '0 : s_final;
+      sacc0_d = s1_last_q ? '0 : s_final0;
+      sacc1_d = s1_last_q ? '0 : s_final1;
       if (s1_last_q) begin
-        s2_valid_d = 1'b1;
-        s2_sum_d   = s_final;
-        s2_pos_d   = s1_pos_q;
-        s2_mul_d   = s1_nz_q && (s1_alpha_q != '0);
-        s2_alpha_d = s1_alpha_q;
+        s2_valid_d  = 1'b1;
+        s2_sum0_d   = s_final0;
+        s2_sum1_d   = s_final1;
+        s2_pos_d    = s1_pos_q;
+        s2_mul_d[0] = s1_nz_q[0] && (s1_alpha_q[0 +: AlphaB] != '0);
+        s2_mul_d[1] = s1_nz_q[1] && (s1_alpha_q[AlphaB +: AlphaB] != '0);
+        s2_alpha_d  = s1_alpha_q;
       end
     end
   end
@@ -293,46 +350,61 @@ module qsa_pe #(
   // ---------------------------------------------------------------------------------------
   // Stage 2: one quality-scalable multiply per vector, accumulation onto the bias
   // ---------------------------------------------------------------------------------------
-  logic signed [SWidth-1:0]         mul_x;
-  logic signed [PWidth-1:0]         product;
-  logic [qsa_pkg::PpCountWidth-1:0] pp_count;
+  logic signed [SWidth-1:0]         mul_x0, mul_x1;
+  logic signed [PWidth-1:0]         product0, product1;
+  logic [qsa_pkg::PpCountWidth-1:0] pp_count0, pp_count1;
+  logic [1:0]                       mul_now;   // multiplies done this cycle
 
-  // Operand isolation: a vector that needs no multiply presents x = 0 to the multiplier.
-  assign mul_x = (s2_valid_q && s2_mul_q) ? s2_sum_q : '0;
+  // Operand isolation: a vector that needs no multiply presents x = 0 to its multiplier.
+  assign mul_now = s2_valid_q ? s2_mul_q : 2'b00;
+  assign mul_x0  = mul_now[0] ? s2_sum0_q : '0;
+  assign mul_x1  = mul_now[1] ? s2_sum1_q : '0;
 
-  qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult (
+  qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult0 (
     .clk_i,
     .rst_ni,
-    .x_i       (mul_x),
-    .alpha_i   (s2_mul_q ? s2_alpha_q : '0),
+    .x_i       (mul_x0),
+    .alpha_i   (s2_mul_q[0] ? s2_alpha_q[0 +: AlphaB] : '0),
     .k_i,
-    .p_o       (product),
-    .pp_count_o(pp_count)
+    .p_o       (product0),
+    .pp_count_o(pp_count0)
   );
 
-  logic signed [AccW-1:0] bias_d, bias_q;
+  qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult1 (
+    .clk_i,
+    .rst_ni,
+    .x_i       (mul_x1),
+    .alpha_i   (s2_mul_q[1] ? s2_alpha_q[AlphaB +: AlphaB] : '0),
+    .k_i,
+    .p_o       (product1),
+    .pp_count_o(pp_count1)
+  );
+
+  logic signed [AccW-1:0] bias0_d, bias0_q, bias1_d, bias1_q, bias_sel;
   logic signed [AccW-1:0] acc_d, acc_q;
   logic signed [AccW-1:0] acc_sum;
   logic                   s3_valid_d, s3_valid_q;
   logic signed [AccW-1:0] s3_acc_d, s3_acc_q;
   logic [1:0]             s3_pool_d, s3_pool_q;  // {pool_first, pool_emit}
 
-  assign bias_d  = ld_bias_we_i ? ld_bias_i : bias_q;
-  assign acc_sum = acc_q + AccW'(product);
+  assign bias0_d  = (ld_bias_we_i && !ld_half_i) ? ld_bias_i : bias0_q;
+  assign bias1_d  = (ld_bias_we_i && ld_half_i) ? ld_bias_i : bias1_q;
+  assign bias_sel = wsel_i ? bias1_q : bias0_q;
+  assign acc_sum = acc_q + AccW'(product0) + AccW'(product1);
 
   always_comb begin
     acc_d      = acc_q;
     s3_valid_d = 1'b0;
     s3_acc_d   = s3_acc_q;
     s3_pool_d  = s3_pool_q;
-    if (clear_i || ld_bias_we_i) begin
-      acc_d = bias_d;
+    if (clear_i || init_i) begin
+      acc_d = bias_sel;
     end else if (s2_valid_q) begin
       if (s2_pos_q[2]) begin
         s3_valid_d = 1'b1;
         s3_acc_d   = acc_sum;
         s3_pool_d  = s2_pos_q[1:0];
-        acc_d      = bias_q;
+        acc_d      = bias_sel;
       end else begin
         acc_d = acc_sum;
       end
@@ -374,19 +446,26 @@ module qsa_pe #(
     if (!rst_ni) begin
       codes_q     <= '0;
       alpha_q     <= '0;
+      split_q     <= '0;
+      nz0_q       <= 1'b0;
+      nz1_q       <= 1'b0;
       s1_valid_q  <= 1'b0;
-      s1_sum_q    <= '0;
+      s1_sum0_q   <= '0;
+      s1_sum1_q   <= '0;
       s1_last_q   <= 1'b0;
       s1_pos_q    <= '0;
-      s1_nz_q     <= 1'b0;
+      s1_nz_q     <= '0;
       s1_alpha_q  <= '0;
-      sacc_q      <= '0;
+      sacc0_q     <= '0;
+      sacc1_q     <= '0;
       s2_valid_q  <= 1'b0;
-      s2_sum_q    <= '0;
+      s2_sum0_q   <= '0;
+      s2_sum1_q   <= '0;
       s2_pos_q    <= '0;
-      s2_mul_q    <= 1'b0;
+      s2_mul_q    <= '0;
       s2_alpha_q  <= '0;
-      bias_q      <= '0;
+      bias0_q     <= '0;
+      bias1_q     <= '0;
       acc_q       <= '0;
       s3_valid_q  <= 1'b0;
       s3_acc_q    <= '0;
@@ -397,19 +476,26 @@ module qsa_pe #(
     end else begin
       codes_q     <= codes_d;
       alpha_q     <= alpha_d;
+      split_q     <= split_d;
+      nz0_q       <= nz0_d;
+      nz1_q       <= nz1_d;
       s1_valid_q  <= s1_valid_d;
-      s1_sum_q    <= s1_sum_d;
+      s1_sum0_q   <= s1_sum0_d;
+      s1_sum1_q   <= s1_sum1_d;
       s1_last_q   <= s1_last_d;
       s1_pos_q    <= s1_pos_d;
       s1_nz_q     <= s1_nz_d;
       s1_alpha_q  <= s1_alpha_d;
-      sacc_q      <= sacc_d;
+      sacc0_q     <= sacc0_d;
+      sacc1_q     <= sacc1_d;
       s2_valid_q  <= s2_valid_d;
-      s2_sum_q    <= s2_sum_d;
+      s2_sum0_q   <= s2_sum0_d;
+      s2_sum1_q   <= s2_sum1_d;
       s2_pos_q    <= s2_pos_d;
       s2_mul_q    <= s2_mul_d;
       s2_alpha_q  <= s2_alpha_d;
-      bias_q      <= bias_d;
+      bias0_q     <= bias0_d;
+      bias1_q     <= bias1_d;
       acc_q       <= acc_d;
       s3_valid_q  <= s3_valid_d;
       s3_acc_q    <= s3_acc_d;
@@ -424,7 +510,8 @@ module qsa_pe #(
   assign out_o       = out_q;
   assign ev_lanes_o  = lanes_used;
   assign ev_gated_o  = lanes_gated;
-  assign ev_mult_o   = s2_valid_q && s2_mul_q;
-  assign ev_pp_o     = (s2_valid_q && s2_mul_q) ? pp_count : '0;
+  assign ev_mult_o   = mul_now;
+  assign ev_pp_o     = (mul_now[0] ? PpWidth'(pp_count0) : '0)
+                       + (mul_now[1] ? PpWidth'(pp_count1) : '0);
 
 endmodule

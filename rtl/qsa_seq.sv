@@ -36,7 +36,8 @@ module qsa_seq #(
   localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8),
   localparam int OutRAddrWidth = $clog2(OutHalfBytes / 8),
   localparam int DmaLenWidth = 24,
-  localparam int PeIdxWidth = $clog2(Pes + 1)
+  localparam int PeIdxWidth = $clog2(Pes + 1),
+  localparam int ARowWidth = $clog2(VecRows / 8)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -90,6 +91,8 @@ module qsa_seq #(
   // compute (qsa_compute): layer configuration
   output logic                        cfg_chanwise_o,
   output logic [LenWidth-1:0]         cfg_vec_len_o,
+  output logic                        cfg_paired_o,
+  output logic [VpfWidth-1:0]         cfg_vpc_o,
   output logic [qsa_pkg::KWidth-1:0]  cfg_k_o,
   output logic [4:0]                  cfg_shift_o,
   output logic                        cfg_relu_o,
@@ -101,7 +104,6 @@ module qsa_seq #(
   output logic [12:0]                 cfg_in_h_o,
   output logic [12:0]                 cfg_in_c_o,
   output logic [13:0]                 cfg_fan_in_o,
-  output logic [VpfWidth-1:0]         cfg_vpf_o,
   output logic [12:0]                 cfg_comp_w_o,
   output logic [12:0]                 cfg_out_c_o,
   output logic [31:0]                 cfg_row_bytes_o,
@@ -116,7 +118,10 @@ module qsa_seq #(
   output logic                        job_half_o,
   output logic [12:0]                 job_ch0_o,
   output logic [Pes-1:0]              job_active_o,
+  output logic                        job_wsel_o,       // weight half of the job's group
+  output logic [ActWAddrWidth:0]      job_avail_o,      // words of the job's input half written
   input  logic                        job_done_i,
+  input  logic                        job_row_i,        // the job wrote an output row
   output logic                        compute_clear_o,
   // compute: cycle table and PE stores
   output logic                        tbl_we_o,
@@ -127,9 +132,12 @@ module qsa_seq #(
   output logic [Pes-1:0]              ld_alpha_we_o,
   output logic [Pes-1:0]              ld_bias_we_o,
   output logic [RowWidth-1:0]         ld_row_o,
+  output logic                        ld_half_o,        // weight half being loaded
   output logic [MaxVec*CodeW-1:0]     ld_codes_o,
-  output logic [7:0]                  ld_alpha_o,
-  output logic [31:0]                 ld_bias_o
+  output logic [Pes*ARowWidth-1:0]    ld_arow_o,        // per PE: α row, byte enables, data
+  output logic [Pes*8-1:0]            ld_abe_o,
+  output logic [Pes*64-1:0]           ld_adata_o,
+  output logic [Pes*32-1:0]           ld_bias_o         // per PE: bias
 );
 
   // x / 21 for x < 2^22 (exact: checked exhaustively when this constant was chosen; the
@@ -244,13 +252,15 @@ module qsa_seq #(
   logic [DmaLenWidth-1:0] gl_len, ld_len, st_len;
   logic [2:0]  gl_own;                  // OwnCodes or OwnAlpha
   logic        grant_desc, grant_gl, grant_ld, grant_st;
+  logic        gl_urgent, ld_urgent;    // the next job waits for the group / input load
   logic        dma_idle;
 
   assign dma_idle   = (own_q == OwnNone) && dma_cmd_ready_i && !abort_q;
   assign grant_st   = dma_idle && req_st;
   assign grant_desc = dma_idle && !req_st && req_desc;
-  assign grant_gl   = dma_idle && !req_st && !req_desc && req_gl;
-  assign grant_ld   = dma_idle && !req_st && !req_desc && !req_gl && req_ld;
+  assign grant_gl   = dma_idle && !req_st && !req_desc && req_gl
+                      && (gl_urgent || !(req_ld && ld_urgent));
+  assign grant_ld   = dma_idle && !req_st && !req_desc && req_ld && !grant_gl && !gl_urgent;
 
   logic [31:0] desc_addr_d, desc_addr_q;
 
@@ -431,6 +441,16 @@ module qsa_seq #(
   // ---------------------------------------------------------------------------------------
   // Layer configuration to the array
   // ---------------------------------------------------------------------------------------
+  // Chunks (qsa_pe): two consecutive vectors of a filter share one code row and one pass of
+  // the lanes when both fit the 64-weight window, i.e. when the longest vector has at most 32
+  // weights; then a filter has ceil(V/2) chunks, else V.
+  logic                paired;
+  logic [VpfWidth-1:0] vpc;             // chunks per filter
+  logic [12:0]         vmax;            // longest vector
+  assign vmax   = (d_chanwise && d_in_c < 13'(d_vec_len)) ? d_in_c : 13'(d_vec_len);
+  assign paired = (vmax <= 13'd32);
+  assign vpc    = paired ? VpfWidth'(((VpfWidth+1)'(d_vpf) + 1'b1) >> 1) : d_vpf;
+
   assign cfg_chanwise_o      = d_chanwise;
   assign cfg_vec_len_o       = d_vec_len;
   assign cfg_k_o             = d_k;
@@ -444,7 +464,8 @@ module qsa_seq #(
   assign cfg_in_h_o          = d_in_h;
   assign cfg_in_c_o          = d_in_c;
   assign cfg_fan_in_o        = d_fan_in;
-  assign cfg_vpf_o           = d_vpf;
+  assign cfg_paired_o        = paired;
+  assign cfg_vpc_o           = vpc;
   assign cfg_comp_w_o        = d_comp_w;
   assign cfg_out_c_o         = d_out_c;
   assign cfg_row_bytes_o     = d_row_bytes;
@@ -502,27 +523,65 @@ module qsa_seq #(
   logic [OutRAddrWidth-1:0] st_word_d, st_word_q;
   logic        st_have_d, st_have_q;    // obr_rdata holds the next beat
 
+  // A band's output is stored in pieces as its rows complete: while the band's last group
+  // computes, each output row it finishes (job_row_i) makes its bytes ready (ordy: bytes of the
+  // band in that half), and a piece ends on the last beat boundary within the ready bytes, so
+  // no beat is written twice and the pieces move exactly the beats of one transfer of the band
+  // (spec §8 v2); the last piece, once the band is complete, ends at the band's end. A piece
+  // is at least MinPiece bytes unless it is the last.
+  localparam int MinPiece = 64;
+  logic [31:0] st_done_d, st_done_q;    // bytes of the band stored
+  logic [31:0] st_end_d, st_end_q;      // end of the piece in flight (band-relative)
+  logic        st_fin_d, st_fin_q;      // ... which is the band's last
+  logic [31:0] ordy0_d, ordy0_q, ordy1_d, ordy1_q;  // output bytes ready in half 0 / 1
+
   logic [12:0] st_y1, st_r0, st_r1;     // output rows (after pooling)
+  logic [31:0] st_base;                 // DRAM address of the band's first output byte
+  logic [31:0] st_blen;                 // its output bytes
+  logic [31:0] st_s, st_e;              // the next piece [st_s, st_e)
+  logic        st_piece;
   assign st_y1    = band_end(st_y0_q, d_band_rows, d_comp_h);
   assign st_r0    = d_pool ? (st_y0_q >> 1) : st_y0_q;
   assign st_r1    = d_pool ? (st_y1 >> 1) : st_y1;
-  assign st_addr  = out_base + 32'(st_r0) * d_out_row_bytes;
-  assign st_len   = DmaLenWidth'((32'(st_r1) - 32'(st_r0)) * d_out_row_bytes);
-  assign req_st   = running && out_full_q[st_half_q];
+  assign st_base  = out_base + 32'(st_r0) * d_out_row_bytes;
+  assign st_blen  = (32'(st_r1) - 32'(st_r0)) * d_out_row_bytes;
+  assign st_s     = st_base + st_done_q;
+  assign st_e     = out_full_q[st_half_q] ? st_base + st_blen
+                    : ((st_base + (st_half_q ? ordy1_q : ordy0_q)) & ~32'd7);
+  // (a piece before the band is complete stops short of its end: the last piece is never empty)
+  assign st_piece = (st_e > st_s)
+                    && (out_full_q[st_half_q]
+                        || ((st_e - st_s >= 32'(MinPiece)) && (st_e < st_base + st_blen)));
+  assign st_addr  = st_s;
+  assign st_len   = DmaLenWidth'(st_e - st_s);
+  assign req_st   = running && (st_y0_q < d_comp_h) && st_piece;
 
   // ---------------------------------------------------------------------------------------
   // Compute: group loads and jobs
   // ---------------------------------------------------------------------------------------
-  localparam logic [2:0] CIdle  = 3'd0;
-  localparam logic [2:0] CCodes = 3'd1;  // codes -> PE code rows and the cycle table
-  localparam logic [2:0] CAlpha = 3'd2;  // α bytes -> PE α rows
-  localparam logic [2:0] CBias  = 3'd3;  // bias bytes -> PE biases
-  localparam logic [2:0] CJob   = 3'd4;
+  // Two processes share the work of a layer, each over the items (band, filter group) in
+  // order. The loader fills a weight half of the PEs (code rows, cycle table, α rows, bias)
+  // with the next item's group; the job runner starts a qsa_compute job for an item once its
+  // weights, its band's input and a free output half are there. When a filter's vectors fit
+  // half the vector rows (V <= VecRows/2: dbuf), the two weight halves alternate, so the next
+  // group (or the next band's first group) loads while a job computes; otherwise there is one
+  // half and a load waits for the job before it.
+  localparam logic [1:0] LIdle  = 2'd0;
+  localparam logic [1:0] LCodes = 2'd1;  // codes -> PE code rows and the cycle table
+  localparam logic [1:0] LAlpha = 2'd2;  // α bytes -> PE α rows
+  localparam logic [1:0] LBias  = 2'd3;  // bias bytes -> PE biases
+  localparam logic       JIdle  = 1'b0;
+  localparam logic       JRun   = 1'b1;
 
-  logic [2:0]  cst_d, cst_q;
-  logic [12:0] cp_y0_d, cp_y0_q;
-  logic        cp_half_d, cp_half_q;
-  logic [12:0] ch0_d, ch0_q;           // first filter of the group
+  logic        dbuf;                   // two weight halves
+  logic [1:0]  wfull_d, wfull_q;       // weight half loaded, its job not done yet
+  assign dbuf = (d_vpf <= VpfWidth'(VecRows / 2));
+
+  // loader
+  logic [1:0]  lst_d, lst_q;
+  logic [12:0] lb_y0_d, lb_y0_q;       // band of the group being loaded
+  logic [12:0] ch0_d, ch0_q;           // its first filter
+  logic        lhalf_d, lhalf_q;       // the weight half it goes to
   logic [PeIdxWidth-1:0] eg;           // filters in the group
   logic [12:0] ch_left;
   logic        cmd_sent_d, cmd_sent_q; // this phase's DMA command was granted
@@ -530,6 +589,26 @@ module qsa_seq #(
 
   assign ch_left = d_out_c - ch0_q;
   assign eg      = (ch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(ch_left);
+
+  // job runner
+  logic        jst_d, jst_q;
+  logic [12:0] cp_y0_d, cp_y0_q;       // band of the job
+  logic        cp_half_d, cp_half_q;   // its activation and output half
+  logic [12:0] jch0_d, jch0_q;         // first filter of its group
+  logic        jhalf_d, jhalf_q;       // its weight half
+  logic [PeIdxWidth-1:0] jeg;
+  logic [12:0] jch_left;
+  logic        in_loading;             // the job's band is loading into its half
+
+  assign jch_left = d_out_c - jch0_q;
+  assign jeg      = (jch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(jch_left);
+
+  // A load the next job waits for goes before one that only prefetches (qsa_dma serves one
+  // command at a time), and the job's own group load before its input: a job streams its
+  // input (it starts while the band loads) but needs its weights whole. gl_urgent holds from
+  // the loader's start on that item to its end, across the gaps between its three commands.
+  assign gl_urgent = (lb_y0_q == cp_y0_q) && (ch0_q == jch0_q) && (lb_y0_q < d_comp_h);
+  assign ld_urgent = (ld_y0_q == cp_y0_q);
 
   // Code stream position of the group (word, code within it), advanced per group.
   logic [31:0] cw_d, cw_q;             // word index in the layer's code stream
@@ -554,14 +633,27 @@ module qsa_seq #(
   // the code-row pops: PE p, vector v (t, cpos: stream index and channel of v)
   logic [PeIdxWidth-1:0] pp_d, pp_q;
   logic [VpfWidth-1:0]   pv_d, pv_q;
+  logic [RowWidth-1:0]   lrow;           // PE row of pv in the loader's weight half
   logic [13:0]           pt_d, pt_q;
   logic [12:0]           pc_d, pc_q;
-  logic [LenWidth-1:0]   pop_len;
+  logic [LenWidth-1:0]   pop_len;        // weights of the chunk popped
+  logic [LenWidth-1:0]   pop_len0, pop_len1;
+  logic [13:0]           pop_t1;
+  logic [12:0]           pop_c1, pop_c2;
+  logic                  pop_has1;
   logic [21:0]           popped_d, popped_q;   // codes popped in this group (error address)
   logic [21:0]           code_pos, code_word;  // the popped row's first code: word in the group
+  assign lrow      = RowWidth'(pv_q) + (lhalf_q ? RowWidth'(VecRows / 2) : RowWidth'(0));
   assign code_pos  = 22'(cslot_q) + popped_q;
   assign code_word = d_bits3 ? div21(code_pos) : (code_pos >> 5);
-  assign pop_len   = qsa_pkg::vector_length(d_chanwise, d_vec_len, d_in_c - pc_q, d_fan_in - pt_q);
+  assign pop_len0  = qsa_pkg::vector_length(d_chanwise, d_vec_len, d_in_c - pc_q, d_fan_in - pt_q);
+  assign pop_t1    = pt_q + 14'(pop_len0);
+  assign pop_c1    = (pc_q + 13'(pop_len0) == d_in_c) ? '0 : pc_q + 13'(pop_len0);
+  assign pop_has1  = paired && (pop_t1 < d_fan_in);
+  assign pop_len1  = pop_has1 ? qsa_pkg::vector_length(d_chanwise, d_vec_len, d_in_c - pop_c1,
+                                                       d_fan_in - pop_t1) : '0;
+  assign pop_c2    = (pop_has1 && pop_c1 + 13'(pop_len1) == d_in_c) ? '0 : pop_c1 + 13'(pop_len1);
+  assign pop_len   = pop_len0 + pop_len1;
 
   // unpacker
   logic                     up_clear, up_word_ready, up_vec_valid, up_vec_ready;
@@ -586,14 +678,110 @@ module qsa_seq #(
     .row_reserved_o(up_reserved)
   );
 
-  // byte reader for α's and biases: byte lane of the current beat, bytes left to take
+  // Beat reader for α's and biases: first lane of the current beat not yet taken, bytes of the
+  // transfer left. Each cycle it takes a prefix of the beat's remaining lanes. α's: lane i is
+  // vector v_i of PE p_i (consecutive over the group, V per PE); every PE writes one 64-bit α
+  // row per cycle, so the prefix stops where a PE would need a second row (a beat takes at
+  // most two cycles). Biases start on a 4-byte lane (sections are 8-byte aligned, a group's
+  // biases at 4·g·E): one or two per beat, each to its PE.
   logic [2:0]  br_lane_d, br_lane_q;
   logic [15:0] br_left_d, br_left_q;
-  logic [23:0] bias_acc_d, bias_acc_q;    // low three bytes of the bias being assembled
-  logic [1:0]  bias_byte_d, bias_byte_q;
-  logic [7:0]  br_byte;
-  logic        br_take;                   // a byte is consumed this cycle
-  assign br_byte = dma_rd_data_i[{br_lane_q, 3'd0} +: 8];
+  logic        br_take;                   // a beat is presented and lanes are taken
+  logic [3:0]  br_n;                      // lanes taken
+  logic        br_beat_done;              // ... and they finish the beat (or the transfer)
+  logic [PeIdxWidth-1:0] br_pp;           // PE and vector of the first lane not taken
+  logic [VpfWidth-1:0]   br_pv;
+  logic [Pes-1:0]        br_we;           // per PE: an α row or a bias is written
+  logic [Pes*ARowWidth-1:0] br_arow;
+  logic [Pes*8-1:0]      br_abe;
+  logic [Pes*64-1:0]     br_adata;
+  logic [Pes*32-1:0]     br_bias;
+  logic [RowWidth-1:0]   hbase;           // first vector row of the loader's weight half
+  assign hbase = lhalf_q ? RowWidth'(VecRows / 2) : RowWidth'(0);
+
+  always_comb begin : p_beat
+    logic [8*PeIdxWidth-1:0] lp;          // per lane: PE, vector row (hbase + v), taken
+    logic [8*RowWidth-1:0]   lvi;
+    logic [7:0]              ltk;
+    logic [PeIdxWidth-1:0]   p, p_prev;
+    logic [VpfWidth-1:0]     v;
+    logic [RowWidth-1:0]     vi;
+    logic [ARowWidth-1:0]    fr;          // the α row of the current PE in this cycle
+    logic                    more;
+    logic [2:0]              rot;
+    logic [7:0]              mask;
+    lp     = '0;
+    lvi    = '0;
+    ltk    = '0;
+    p      = pp_q;
+    p_prev = pp_q;
+    v      = pv_q;
+    fr     = '0;
+    more   = 1'b1;
+    br_n   = '0;
+    vi     = '0;
+    rot    = '0;
+    mask   = '0;
+    br_we    = '0;
+    br_arow  = '0;
+    br_abe   = '0;
+    br_adata = '0;
+    br_bias  = '0;
+    if (lst_q == LAlpha) begin
+      for (int i = 0; i < 8; i++) begin
+        if (3'(i) >= br_lane_q && more) begin
+          vi = hbase + RowWidth'(v);
+          if (3'(i) == br_lane_q || p != p_prev) fr = ARowWidth'(vi >> 3);
+          if (16'(br_n) < br_left_q && ARowWidth'(vi >> 3) == fr) begin
+            ltk[i]                      = 1'b1;
+            lp[i*PeIdxWidth +: PeIdxWidth] = p;
+            lvi[i*RowWidth +: RowWidth] = vi;
+            br_n   = br_n + 4'd1;
+            p_prev = p;
+            if (v + VpfWidth'(1) == d_vpf) begin
+              v = '0;
+              p = p + PeIdxWidth'(1);
+            end else begin
+              v = v + VpfWidth'(1);
+            end
+          end else begin
+            more = 1'b0;
+          end
+        end
+      end
+      // per PE: the lanes it takes, rotated so that lane i lands on byte vi mod 8 of its row
+      for (int q = 0; q < Pes; q++) begin
+        mask = '0;
+        for (int i = 0; i < 8; i++) begin
+          if (ltk[i] && lp[i*PeIdxWidth +: PeIdxWidth] == PeIdxWidth'(q)) begin
+            mask[i] = 1'b1;
+            br_we[q] = 1'b1;
+            br_arow[q*ARowWidth +: ARowWidth] = ARowWidth'(lvi[i*RowWidth +: RowWidth] >> 3);
+            rot = 3'(lvi[i*RowWidth +: RowWidth]) - 3'(i);
+          end
+        end
+        br_abe[q*8 +: 8]    = (mask << rot) | (mask >> (4'd8 - {1'b0, rot}));
+        br_adata[q*64 +: 64] = (dma_rd_data_i << {rot, 3'd0})
+                               | (dma_rd_data_i >> (7'd64 - {1'b0, rot, 3'd0}));
+      end
+    end else begin
+      // biases: lanes [l0, l0 + 4) for PE pp, [4, 8) for PE pp + 1
+      if (br_left_q >= 16'd4) begin
+        br_n = 4'd4;
+        if (br_lane_q == 3'd0 && br_left_q >= 16'd8) br_n = 4'd8;
+      end
+      for (int q = 0; q < Pes; q++) begin
+        br_bias[q*32 +: 32] = (PeIdxWidth'(q) == pp_q) ? dma_rd_data_i[{br_lane_q, 3'd0} +: 32]
+                                                      : dma_rd_data_i[63:32];
+        br_we[q] = (PeIdxWidth'(q) == pp_q && br_n != '0)
+                   || (PeIdxWidth'(q) == pp_q + PeIdxWidth'(1) && br_n == 4'd8);
+      end
+      p = pp_q + PeIdxWidth'(br_n >> 2);
+    end
+    br_pp        = p;
+    br_pv        = v;
+    br_beat_done = (4'(br_lane_q) + br_n == 4'd8) || (16'(br_n) == br_left_q);
+  end
 
   logic                 pop;
   logic [CycWidth-1:0]  pop_cyc;
@@ -608,15 +796,15 @@ module qsa_seq #(
     gl_addr = model_base_i + d_codes_off + {cw_q[28:0], 3'd0};
     gl_len  = DmaLenWidth'({g_words, 3'd0});
     if (running && !cmd_sent_q) begin
-      case (cst_q)
-        CCodes: req_gl = 1'b1;
-        CAlpha: begin
+      case (lst_q)
+        LCodes: req_gl = 1'b1;
+        LAlpha: begin
           req_gl  = 1'b1;
           gl_own  = OwnAlpha;
           gl_addr = model_base_i + d_alpha_off + aoff_q;
           gl_len  = DmaLenWidth'(g_alpha_bytes);
         end
-        CBias: begin
+        LBias: begin
           req_gl  = 1'b1;
           gl_own  = OwnAlpha;
           gl_addr = model_base_i + d_bias_off + boff_q;
@@ -628,10 +816,16 @@ module qsa_seq #(
   end
 
   always_comb begin
-    cst_d       = cst_q;
+    lst_d       = lst_q;
+    lb_y0_d     = lb_y0_q;
+    ch0_d       = ch0_q;
+    lhalf_d     = lhalf_q;
+    wfull_d     = wfull_q;
+    jst_d       = jst_q;
     cp_y0_d     = cp_y0_q;
     cp_half_d   = cp_half_q;
-    ch0_d       = ch0_q;
+    jch0_d      = jch0_q;
+    jhalf_d     = jhalf_q;
     cmd_sent_d  = cmd_sent_q;
     cmd_done_d  = cmd_done_q;
     cw_d        = cw_q;
@@ -645,8 +839,6 @@ module qsa_seq #(
     popped_d    = popped_q;
     br_lane_d   = br_lane_q;
     br_left_d   = br_left_q;
-    bias_acc_d  = bias_acc_q;
-    bias_byte_d = bias_byte_q;
     in_full_d   = in_full_q;
     out_full_d  = out_full_q;
     ld_y0_d     = ld_y0_q;
@@ -660,6 +852,11 @@ module qsa_seq #(
     st_half_d   = st_half_q;
     st_word_d   = st_word_q;
     st_have_d   = st_have_q;
+    st_done_d   = st_done_q;
+    st_end_d    = st_end_q;
+    st_fin_d    = st_fin_q;
+    ordy0_d     = ordy0_q;
+    ordy1_d     = ordy1_q;
 
     up_clear    = 1'b0;
     up_vec_valid = 1'b0;
@@ -670,15 +867,17 @@ module qsa_seq #(
 
     tbl_we_o      = 1'b0;
     tbl_first_o   = (pp_q == '0);
-    tbl_row_o     = RowWidth'(pv_q);
+    tbl_row_o     = lrow;
     tbl_cyc_o     = pop_cyc;
     ld_code_we_o  = '0;
     ld_alpha_we_o = '0;
     ld_bias_we_o  = '0;
-    ld_row_o      = RowWidth'(pv_q);
+    ld_row_o      = lrow;
     ld_codes_o    = up_row;
-    ld_alpha_o    = br_byte;
-    ld_bias_o     = {br_byte, bias_acc_q};
+    ld_arow_o     = br_arow;
+    ld_abe_o      = br_abe;
+    ld_adata_o    = br_adata;
+    ld_bias_o     = br_bias;
 
     ab_we_o        = 1'b0;
     ab_whalf_o     = ld_half_q;
@@ -698,9 +897,24 @@ module qsa_seq #(
       ld_half_d  = 1'b0;
       st_y0_d    = '0;
       st_half_d  = 1'b0;
+      st_word_d  = '0;
+      st_done_d  = '0;
+      ordy0_d    = '0;
+      ordy1_d    = '0;
+      lst_d      = LIdle;
+      lb_y0_d    = '0;
+      ch0_d      = '0;
+      lhalf_d    = 1'b0;
+      wfull_d    = '0;
+      cw_d       = '0;
+      cslot_d    = '0;
+      aoff_d     = '0;
+      boff_d     = '0;
+      jst_d      = JIdle;
       cp_y0_d    = '0;
       cp_half_d  = 1'b0;
-      cst_d      = CIdle;
+      jch0_d     = '0;
+      jhalf_d    = 1'b0;
     end
 
     // ---- read stream routing (ready is computed apart, below: it never depends on valid)
@@ -708,7 +922,7 @@ module qsa_seq #(
       ab_we_o = dma_rd_valid_i;
       if (dma_rd_valid_i) ld_word_d = ld_word_q + ActWAddrWidth'(1);
     end
-    // α and bias bytes: one byte per cycle
+    // α and bias bytes: a beat in one or two cycles
     br_take = (own_q == OwnAlpha) && !abort_q && (br_left_q != '0) && dma_rd_valid_i;
 
     // ---- input loads
@@ -731,9 +945,11 @@ module qsa_seq #(
     // ---- output stores: read word i, present it, read i+1 on the handshake
     if (grant_st) begin
       obr_re_o    = 1'b1;
-      obr_raddr_o = '0;
-      st_word_d   = OutRAddrWidth'(1);
+      obr_raddr_o = st_word_q;
+      st_word_d   = st_word_q + OutRAddrWidth'(1);
       st_have_d   = 1'b0;
+      st_end_d    = st_e - st_base;
+      st_fin_d    = out_full_q[st_half_q];
     end
     if (own_q == OwnStore) begin
       st_have_d = 1'b1;   // the read issued last cycle has arrived
@@ -749,23 +965,32 @@ module qsa_seq #(
     if (own_q == OwnStore && dma_done_i) begin
       dma_wr_valid_o = 1'b0;
       if (!dma_err_i) begin
-        out_full_d[st_half_q] = 1'b0;
-        st_half_d = !st_half_q;
-        st_y0_d   = st_y1;
+        // the next piece starts at the word after the piece's last (the reader ran one ahead)
+        st_done_d = st_end_q;
+        st_word_d = st_word_q - OutRAddrWidth'(1);
+        if (st_fin_q) begin
+          out_full_d[st_half_q] = 1'b0;
+          st_half_d = !st_half_q;
+          st_y0_d   = st_y1;
+          st_done_d = '0;
+          st_word_d = '0;
+          if (st_half_q) ordy1_d = '0;
+          else           ordy0_d = '0;
+        end
       end
     end
+    // rows written by a band's last group are ready to store
+    if (job_row_i && jch0_q + 13'(jeg) == d_out_c) begin
+      if (cp_half_q) ordy1_d = ordy1_q + d_out_row_bytes;
+      else           ordy0_d = ordy0_q + d_out_row_bytes;
+    end
 
-    // ---- compute
+    // ---- group loads: the items in order, each into its weight half once that is free
     if (running) begin
-      case (cst_q)
-        CIdle: begin
-          if (cp_y0_q < d_comp_h && in_full_q[cp_half_q] && !out_full_q[cp_half_q]) begin
-            cst_d      = CCodes;
-            ch0_d      = '0;
-            cw_d       = '0;
-            cslot_d    = '0;
-            aoff_d     = '0;
-            boff_d     = '0;
+      case (lst_q)
+        LIdle: begin
+          if (lb_y0_q < d_comp_h && !wfull_q[lhalf_q]) begin
+            lst_d      = LCodes;
             cmd_sent_d = 1'b0;
             cmd_done_d = 1'b0;
             pp_d       = '0;
@@ -775,7 +1000,7 @@ module qsa_seq #(
             popped_d   = '0;
           end
         end
-        CCodes: begin
+        LCodes: begin
           if (grant_gl) begin
             cmd_sent_d = 1'b1;
             up_clear   = 1'b1;
@@ -788,8 +1013,8 @@ module qsa_seq #(
               tbl_we_o   = 1'b1;
               popped_d   = popped_q + 22'(pop_len);
               code_err   = up_reserved;
-              // next vector of this filter, or the next filter
-              if (pv_q + VpfWidth'(1) == d_vpf) begin
+              // next chunk of this filter, or the next filter
+              if (pv_q + VpfWidth'(1) == vpc) begin
                 pv_d = '0;
                 pt_d = '0;
                 pc_d = '0;
@@ -797,78 +1022,93 @@ module qsa_seq #(
               end else begin
                 pv_d = pv_q + VpfWidth'(1);
                 pt_d = pt_q + 14'(pop_len);
-                pc_d = (pc_q + 13'(pop_len) == d_in_c) ? '0 : pc_q + 13'(pop_len);
+                pc_d = pop_c2;
               end
             end
           end
           if (pp_q == eg && (cmd_done_q || (own_q == OwnCodes && dma_ok))) begin
-            cst_d      = CAlpha;
+            lst_d      = LAlpha;
             cmd_sent_d = 1'b0;
             cmd_done_d = 1'b0;
             pp_d       = '0;
             pv_d       = '0;
           end
         end
-        CAlpha, CBias: begin
+        LAlpha, LBias: begin
           if (grant_gl) begin
             cmd_sent_d  = 1'b1;
             br_lane_d   = gl_addr[2:0];
             br_left_d   = 16'(gl_len);
-            bias_byte_d = '0;
           end
           if (br_take) begin
-            br_lane_d = br_lane_q + 3'd1;
-            br_left_d = br_left_q - 16'd1;
-            if (cst_q == CAlpha) begin
-              ld_alpha_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
-              if (pv_q + VpfWidth'(1) == d_vpf) begin
-                pv_d = '0;
-                pp_d = pp_q + PeIdxWidth'(1);
-              end else begin
-                pv_d = pv_q + VpfWidth'(1);
-              end
-            end else begin
-              // little-endian: bias_acc holds bytes 0..2 when byte 3 arrives
-              bias_byte_d = bias_byte_q + 2'd1;
-              bias_acc_d  = {br_byte, bias_acc_q[23:8]};
-              if (bias_byte_q == 2'd3) begin
-                ld_bias_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
-                pp_d = pp_q + PeIdxWidth'(1);
-              end
-            end
+            br_lane_d = br_beat_done ? 3'd0 : br_lane_q + 3'(br_n);
+            br_left_d = br_left_q - 16'(br_n);
+            pp_d      = br_pp;
+            pv_d      = br_pv;
+            if (lst_q == LAlpha) ld_alpha_we_o = br_we;
+            else                 ld_bias_we_o  = br_we;
           end
           if (own_q == OwnAlpha && dma_ok) begin
             cmd_sent_d = 1'b0;
             pp_d       = '0;
             pv_d       = '0;
-            cst_d      = (cst_q == CAlpha) ? CBias : CJob;
-            if (cst_q == CBias) job_start_o = 1'b1;
+            lst_d      = (lst_q == LAlpha) ? LBias : LIdle;
+            if (lst_q == LBias) begin
+              // the group is in its half: on to the next item
+              wfull_d[lhalf_q] = 1'b1;
+              lhalf_d  = lhalf_q ^ dbuf;
+              cw_d     = cw_q + 32'(g_adv_words);
+              cslot_d  = g_adv_slot;
+              aoff_d   = aoff_q + g_alpha_bytes;
+              boff_d   = boff_q + 32'({eg, 2'b00});
+              ch0_d    = ch0_q + 13'(eg);
+              if (ch0_q + 13'(eg) == d_out_c) begin
+                ch0_d   = '0;
+                cw_d    = '0;
+                cslot_d = '0;
+                aoff_d  = '0;
+                boff_d  = '0;
+                lb_y0_d = band_end(lb_y0_q, d_band_rows, d_comp_h);
+              end
+            end
           end
         end
-        CJob: begin
+        default: lst_d = LIdle;
+      endcase
+    end
+    if (abort_q) lst_d = LIdle;
+
+    // ---- jobs: the items in order
+    if (running) begin
+      case (jst_q)
+        JIdle: begin
+          if (cp_y0_q < d_comp_h && wfull_q[jhalf_q] && (in_full_q[cp_half_q] || in_loading)
+              && !out_full_q[cp_half_q]) begin
+            job_start_o = 1'b1;
+            jst_d       = JRun;
+          end
+        end
+        JRun: begin
           if (job_done_i) begin
             // next group, or the band is complete
-            cw_d     = cw_q + 32'(g_adv_words);
-            cslot_d  = g_adv_slot;
-            aoff_d   = aoff_q + g_alpha_bytes;
-            boff_d   = boff_q + 32'({eg, 2'b00});
-            popped_d = '0;
-            if (ch0_q + 13'(eg) == d_out_c) begin
+            jst_d            = JIdle;
+            wfull_d[jhalf_q] = 1'b0;
+            jhalf_d          = jhalf_q ^ dbuf;
+            if (jch0_q + 13'(jeg) == d_out_c) begin
               in_full_d[cp_half_q]  = 1'b0;
               out_full_d[cp_half_q] = 1'b1;
               cp_half_d = !cp_half_q;
               cp_y0_d   = band_end(cp_y0_q, d_band_rows, d_comp_h);
-              cst_d     = CIdle;
+              jch0_d    = '0;
             end else begin
-              ch0_d = ch0_q + 13'(eg);
-              cst_d = CCodes;
+              jch0_d = jch0_q + 13'(jeg);
             end
           end
         end
-        default: cst_d = CIdle;
+        default: jst_d = JIdle;
       endcase
     end
-    if (abort_q) cst_d = CIdle;
+    if (abort_q) jst_d = JIdle;
   end
 
   // Read-stream ready per owner. The α/bias byte reader releases a beat after its last lane,
@@ -877,7 +1117,7 @@ module qsa_seq #(
     case (own_q)
       OwnDesc, OwnActIn: dma_rd_ready_o = 1'b1;
       OwnCodes:          dma_rd_ready_o = up_word_ready || abort_q;
-      OwnAlpha:          dma_rd_ready_o = abort_q || (br_left_q <= 16'd1) || (br_lane_q == 3'd7);
+      OwnAlpha:          dma_rd_ready_o = abort_q || (br_left_q == '0) || br_beat_done;
       default:           dma_rd_ready_o = 1'b0;
     endcase
   end
@@ -894,11 +1134,19 @@ module qsa_seq #(
   assign job_in_mis_o = cp_half_q ? mis1_q : mis0_q;
   assign job_out_mis_o = 3'(cp_r0 * d_out_row_bytes[2:0]);  // (r0 · ob) mod 8
   assign job_half_o   = cp_half_q;
-  assign job_ch0_o    = ch0_q;
+  assign job_ch0_o    = jch0_q;
+  assign job_wsel_o   = jhalf_q;
+  // A job may start while its band's input loads: it reads only the words already written.
+  assign in_loading   = (own_q == OwnActIn) && (ld_half_q == cp_half_q);
+  assign job_avail_o  = in_full_q[cp_half_q] ? (ActWAddrWidth+1)'(ActHalfBytes / 8)
+                        : (in_loading ? {1'b0, ld_word_q} : '0);
   always_comb begin
     job_active_o = '0;
-    for (int p = 0; p < Pes; p++) job_active_o[p] = (PeIdxWidth'(p) < eg);
+    for (int p = 0; p < Pes; p++) job_active_o[p] = (PeIdxWidth'(p) < jeg);
   end
+
+  // PE rows of the load: chunk (codes, cycle table) or vector (α) index in the weight half
+  assign ld_half_o = lhalf_q;
 
   // ---------------------------------------------------------------------------------------
   // Registers
@@ -930,10 +1178,21 @@ module qsa_seq #(
       st_half_q   <= 1'b0;
       st_word_q   <= '0;
       st_have_q   <= 1'b0;
-      cst_q       <= CIdle;
+      st_done_q   <= '0;
+      st_end_q    <= '0;
+      st_fin_q    <= 1'b0;
+      ordy0_q     <= '0;
+      ordy1_q     <= '0;
+      lst_q       <= LIdle;
+      lb_y0_q     <= '0;
+      ch0_q       <= '0;
+      lhalf_q     <= 1'b0;
+      wfull_q     <= '0;
+      jst_q       <= JIdle;
       cp_y0_q     <= '0;
       cp_half_q   <= 1'b0;
-      ch0_q       <= '0;
+      jch0_q      <= '0;
+      jhalf_q     <= 1'b0;
       cmd_sent_q  <= 1'b0;
       cmd_done_q  <= 1'b0;
       cw_q        <= '0;
@@ -947,8 +1206,6 @@ module qsa_seq #(
       popped_q    <= '0;
       br_lane_q   <= '0;
       br_left_q   <= '0;
-      bias_acc_q  <= '0;
-      bias_byte_q <= '0;
     end else begin
       desc_q      <= desc_d;
       first_q     <= first_d;
@@ -975,10 +1232,21 @@ module qsa_seq #(
       st_half_q   <= st_half_d;
       st_word_q   <= st_word_d;
       st_have_q   <= st_have_d;
-      cst_q       <= cst_d;
+      st_done_q   <= st_done_d;
+      st_end_q    <= st_end_d;
+      st_fin_q    <= st_fin_d;
+      ordy0_q     <= ordy0_d;
+      ordy1_q     <= ordy1_d;
+      lst_q       <= lst_d;
+      lb_y0_q     <= lb_y0_d;
+      ch0_q       <= ch0_d;
+      lhalf_q     <= lhalf_d;
+      wfull_q     <= wfull_d;
+      jst_q       <= jst_d;
       cp_y0_q     <= cp_y0_d;
       cp_half_q   <= cp_half_d;
-      ch0_q       <= ch0_d;
+      jch0_q      <= jch0_d;
+      jhalf_q     <= jhalf_d;
       cmd_sent_q  <= cmd_sent_d;
       cmd_done_q  <= cmd_done_d;
       cw_q        <= cw_d;
@@ -992,8 +1260,6 @@ module qsa_seq #(
       popped_q    <= popped_d;
       br_lane_q   <= br_lane_d;
       br_left_q   <= br_left_d;
-      bias_acc_q  <= bias_acc_d;
-      bias_byte_q <= bias_byte_d;
     end
   end
 

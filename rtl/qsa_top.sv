@@ -11,7 +11,7 @@
 module qsa_top #(
   parameter int Pes = 8,               // processing elements (filters in parallel), 1..255
   parameter int Lanes = 8,             // nonzero codes per PE per cycle, 1..64
-  parameter int VecRows = 256,         // vectors per filter a PE holds
+  parameter int VecRows = 256,         // vectors per filter a PE holds, a power of two >= 16
   parameter int ActHalfBytes = 32768,  // activation buffer bytes per half (spec §8 A)
   parameter int OutHalfBytes = 8192,   // output buffer bytes per half (spec §8 O)
   parameter int MaxBurst = 16,         // AXI burst length limit (beats)
@@ -89,16 +89,18 @@ module qsa_top #(
   localparam int CodeW = qsa_pkg::CodeWidth;
   localparam int LenWidth = $clog2(MaxVec + 1);
   localparam int RowWidth = $clog2(VecRows);
+  localparam int ARowWidth = $clog2(VecRows / 8);
   localparam int VpfWidth = $clog2(VecRows + 1);
   localparam int CycWidth = $clog2(MaxVec + 1);
   localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8);
-  localparam int ActRAddrWidth = $clog2(ActHalfBytes);
+  localparam int ActLineWords = 16;   // activation-buffer read: 16 words (128 bytes)
   localparam int OutWAddrWidth = $clog2(OutHalfBytes);
   localparam int OutRAddrWidth = $clog2(OutHalfBytes / 8);
   localparam int NumCnt = qsa_regs_pkg::PERF_NUM_COUNTERS;
   localparam int LaneSumWidth = $clog2(Pes * Lanes + 1);
   localparam int PeCntWidth = $clog2(Pes + 1);
-  localparam int PpSumWidth = $clog2(Pes * qsa_pkg::MaxK + 1);
+  localparam int MultSumWidth = $clog2(2 * Pes + 1);
+  localparam int PpSumWidth = $clog2(2 * Pes * qsa_pkg::MaxK + 1);
   localparam int SlotsWidth = 14 + PeCntWidth;
 
   // ---------------------------------------------------------------------------------------
@@ -260,8 +262,8 @@ module qsa_top #(
   logic                     ab_we, ab_whalf, ab_re, ab_rhalf;
   logic [ActWAddrWidth-1:0] ab_waddr;
   logic [63:0]              ab_wdata;
-  logic [ActRAddrWidth-1:0] ab_raddr;
-  logic [MaxVec*8-1:0]      ab_rdata;
+  logic [ActWAddrWidth-1:0] ab_raddr;
+  logic [ActLineWords*64-1:0] ab_rdata;
   logic                     ob_we, ob_whalf, obr_re, obr_half;
   logic [OutWAddrWidth-1:0] ob_waddr;
   logic [Pes*8-1:0]         ob_wbyte;
@@ -269,26 +271,30 @@ module qsa_top #(
   logic [OutRAddrWidth-1:0] obr_raddr;
   logic [63:0]              obr_rdata;
 
-  logic                       cfg_chanwise, cfg_relu, cfg_pool;
+  logic                       cfg_chanwise, cfg_paired, cfg_relu, cfg_pool;
   logic [LenWidth-1:0]        cfg_vec_len;
   logic [qsa_pkg::KWidth-1:0] cfg_k;
   logic [4:0]                 cfg_shift;
   logic [3:0]                 cfg_kw, cfg_stride, cfg_pad_t, cfg_pad_l;
   logic [12:0]                cfg_in_h, cfg_in_c, cfg_comp_w, cfg_out_c;
   logic [13:0]                cfg_fan_in;
-  logic [VpfWidth-1:0]        cfg_vpf;
+  logic [VpfWidth-1:0]        cfg_vpc;
   logic [31:0]                cfg_row_bytes, cfg_out_row_bytes;
   logic                       job_start, job_done, job_half, compute_clear;
   logic [12:0]                job_y0, job_y1, job_row_lo, job_ch0;
   logic [2:0]                 job_in_mis, job_out_mis;
   logic [Pes-1:0]             job_active;
+  logic                       job_wsel, ld_half, job_row;
+  logic [ActWAddrWidth:0]     job_avail;
   logic                       tbl_we, tbl_first;
   logic [RowWidth-1:0]        tbl_row, ld_row;
   logic [CycWidth-1:0]        tbl_cyc;
   logic [Pes-1:0]             ld_code_we, ld_alpha_we, ld_bias_we;
   logic [MaxVec*CodeW-1:0]    ld_codes;
-  logic [7:0]                 ld_alpha;
-  logic [31:0]                ld_bias;
+  logic [Pes*ARowWidth-1:0]   ld_arow;
+  logic [Pes*8-1:0]           ld_abe;
+  logic [Pes*64-1:0]          ld_adata;
+  logic [Pes*32-1:0]          ld_bias;
 
   qsa_seq #(
     .Pes         (Pes),
@@ -339,6 +345,8 @@ module qsa_top #(
     .obr_rdata_i        (obr_rdata),
     .cfg_chanwise_o     (cfg_chanwise),
     .cfg_vec_len_o      (cfg_vec_len),
+    .cfg_paired_o       (cfg_paired),
+    .cfg_vpc_o          (cfg_vpc),
     .cfg_k_o            (cfg_k),
     .cfg_shift_o        (cfg_shift),
     .cfg_relu_o         (cfg_relu),
@@ -350,7 +358,6 @@ module qsa_top #(
     .cfg_in_h_o         (cfg_in_h),
     .cfg_in_c_o         (cfg_in_c),
     .cfg_fan_in_o       (cfg_fan_in),
-    .cfg_vpf_o          (cfg_vpf),
     .cfg_comp_w_o       (cfg_comp_w),
     .cfg_out_c_o        (cfg_out_c),
     .cfg_row_bytes_o    (cfg_row_bytes),
@@ -364,7 +371,10 @@ module qsa_top #(
     .job_half_o         (job_half),
     .job_ch0_o          (job_ch0),
     .job_active_o       (job_active),
+    .job_wsel_o         (job_wsel),
+    .job_avail_o        (job_avail),
     .job_done_i         (job_done),
+    .job_row_i          (job_row),
     .compute_clear_o    (compute_clear),
     .tbl_we_o           (tbl_we),
     .tbl_first_o        (tbl_first),
@@ -374,12 +384,15 @@ module qsa_top #(
     .ld_alpha_we_o      (ld_alpha_we),
     .ld_bias_we_o       (ld_bias_we),
     .ld_row_o           (ld_row),
+    .ld_half_o          (ld_half),
     .ld_codes_o         (ld_codes),
-    .ld_alpha_o         (ld_alpha),
+    .ld_arow_o          (ld_arow),
+    .ld_abe_o           (ld_abe),
+    .ld_adata_o         (ld_adata),
     .ld_bias_o          (ld_bias)
   );
 
-  qsa_act_buf #(.HalfBytes(ActHalfBytes), .WinBytes(MaxVec)) u_act_buf (
+  qsa_act_buf #(.HalfBytes(ActHalfBytes), .LineWords(ActLineWords)) u_act_buf (
     .clk_i,
     .rst_ni,
     .we_i   (ab_we),
@@ -395,7 +408,7 @@ module qsa_top #(
   logic                    ev_group;
   logic [SlotsWidth-1:0]   ev_slots;
   logic [LaneSumWidth-1:0] ev_lanes, ev_gated;
-  logic [PeCntWidth-1:0]   ev_mult;
+  logic [MultSumWidth-1:0] ev_mult;
   logic [PpSumWidth-1:0]   ev_pp;
 
   qsa_compute #(
@@ -403,13 +416,16 @@ module qsa_top #(
     .Lanes       (Lanes),
     .VecRows     (VecRows),
     .ActHalfBytes(ActHalfBytes),
-    .OutHalfBytes(OutHalfBytes)
+    .OutHalfBytes(OutHalfBytes),
+    .LineWords   (ActLineWords)
   ) u_compute (
     .clk_i,
     .rst_ni,
     .clear_i            (compute_clear),
     .cfg_chanwise_i     (cfg_chanwise),
     .cfg_vec_len_i      (cfg_vec_len),
+    .cfg_paired_i       (cfg_paired),
+    .cfg_vpc_i          (cfg_vpc),
     .cfg_k_i            (cfg_k),
     .cfg_shift_i        (cfg_shift),
     .cfg_relu_i         (cfg_relu),
@@ -421,7 +437,6 @@ module qsa_top #(
     .cfg_in_h_i         (cfg_in_h),
     .cfg_in_c_i         (cfg_in_c),
     .cfg_fan_in_i       (cfg_fan_in),
-    .cfg_vpf_i          (cfg_vpf),
     .cfg_comp_w_i       (cfg_comp_w),
     .cfg_out_c_i        (cfg_out_c),
     .cfg_row_bytes_i    (cfg_row_bytes),
@@ -435,7 +450,10 @@ module qsa_top #(
     .job_half_i         (job_half),
     .job_ch0_i          (job_ch0),
     .job_active_i       (job_active),
+    .job_wsel_i         (job_wsel),
+    .job_avail_i        (job_avail),
     .job_done_o         (job_done),
+    .job_row_o          (job_row),
     .tbl_we_i           (tbl_we),
     .tbl_first_i        (tbl_first),
     .tbl_row_i          (tbl_row),
@@ -444,8 +462,11 @@ module qsa_top #(
     .ld_alpha_we_i      (ld_alpha_we),
     .ld_bias_we_i       (ld_bias_we),
     .ld_row_i           (ld_row),
+    .ld_half_i          (ld_half),
     .ld_codes_i         (ld_codes),
-    .ld_alpha_i         (ld_alpha),
+    .ld_arow_i          (ld_arow),
+    .ld_abe_i           (ld_abe),
+    .ld_adata_i         (ld_adata),
     .ld_bias_i          (ld_bias),
     .ab_re_o            (ab_re),
     .ab_half_o          (ab_rhalf),
