@@ -217,31 +217,44 @@ module qsa_axil_csr #(
                        (32'(err_cause_i) << qsa_regs_pkg::ERR_INFO_CAUSE_LSB);
 
   always_comb begin
-    // Plain read/write registers (WSTRB honoured, ro and reserved bits kept at their reset 0).
-    ctrl_d       = rw_next(ctrl_q, w_data_q,
-                           wr_ctrl ? wr_bytes & qsa_regs_pkg::REG_CTRL_RW_MASK : 32'h0);
-    irq_enable_d = rw_next(irq_enable_q, w_data_q,
-                           wr_irq_enable ? wr_bytes & qsa_regs_pkg::REG_IRQ_ENABLE_RW_MASK : 32'h0);
-    model_base_d = rw_next(model_base_q, w_data_q,
-                           wr_model_base ? wr_bytes & qsa_regs_pkg::REG_MODEL_BASE_RW_MASK : 32'h0);
-    desc_ptr_d   = rw_next(desc_ptr_q, w_data_q,
-                           wr_desc_ptr ? wr_bytes & qsa_regs_pkg::REG_DESC_PTR_RW_MASK : 32'h0);
-    desc_count_d = rw_next(desc_count_q, w_data_q,
-                           wr_desc_count ? wr_bytes & qsa_regs_pkg::REG_DESC_COUNT_RW_MASK : 32'h0);
-    act_addr0_d  = rw_next(act_addr0_q, w_data_q,
-                           wr_act_addr0 ? wr_bytes & qsa_regs_pkg::REG_ACT_ADDR0_RW_MASK : 32'h0);
-    act_addr1_d  = rw_next(act_addr1_q, w_data_q,
-                           wr_act_addr1 ? wr_bytes & qsa_regs_pkg::REG_ACT_ADDR1_RW_MASK : 32'h0);
-    win_base_d   = rw_next(win_base_q, w_data_q,
-                           wr_win_base ? wr_bytes & qsa_regs_pkg::REG_WIN_BASE_RW_MASK : 32'h0);
-    win_limit_d  = rw_next(win_limit_q, w_data_q,
-                           wr_win_limit ? wr_bytes & qsa_regs_pkg::REG_WIN_LIMIT_RW_MASK : 32'h0);
-    perf_ctrl_d  = rw_next(perf_ctrl_q, w_data_q,
-                           wr_perf_ctrl ? wr_bytes & qsa_regs_pkg::REG_PERF_CTRL_RW_MASK : 32'h0);
-    k_ovr_d = k_ovr_q;
-    for (int r = 0; r < NumKOvr; r++) begin
-      k_ovr_d[r*32 +: 32] = rw_next(k_ovr_q[r*32 +: 32], w_data_q,
-          wr_k_ovr[r] ? wr_bytes & qsa_regs_pkg::REG_K_OVERRIDE0_RW_MASK : 32'h0);
+    // Plain read/write registers (WSTRB honoured, ro and reserved bits kept at their reset 0),
+    // written only in a write cycle (wr_en).
+    ctrl_d       = ctrl_q;
+    irq_enable_d = irq_enable_q;
+    model_base_d = model_base_q;
+    desc_ptr_d   = desc_ptr_q;
+    desc_count_d = desc_count_q;
+    act_addr0_d  = act_addr0_q;
+    act_addr1_d  = act_addr1_q;
+    win_base_d   = win_base_q;
+    win_limit_d  = win_limit_q;
+    perf_ctrl_d  = perf_ctrl_q;
+    k_ovr_d      = k_ovr_q;
+    if (wr_en) begin
+      ctrl_d       = rw_next(ctrl_q, w_data_q,
+          wr_ctrl ? wr_bytes & qsa_regs_pkg::REG_CTRL_RW_MASK : 32'h0);
+      irq_enable_d = rw_next(irq_enable_q, w_data_q,
+          wr_irq_enable ? wr_bytes & qsa_regs_pkg::REG_IRQ_ENABLE_RW_MASK : 32'h0);
+      model_base_d = rw_next(model_base_q, w_data_q,
+          wr_model_base ? wr_bytes & qsa_regs_pkg::REG_MODEL_BASE_RW_MASK : 32'h0);
+      desc_ptr_d   = rw_next(desc_ptr_q, w_data_q,
+          wr_desc_ptr ? wr_bytes & qsa_regs_pkg::REG_DESC_PTR_RW_MASK : 32'h0);
+      desc_count_d = rw_next(desc_count_q, w_data_q,
+          wr_desc_count ? wr_bytes & qsa_regs_pkg::REG_DESC_COUNT_RW_MASK : 32'h0);
+      act_addr0_d  = rw_next(act_addr0_q, w_data_q,
+          wr_act_addr0 ? wr_bytes & qsa_regs_pkg::REG_ACT_ADDR0_RW_MASK : 32'h0);
+      act_addr1_d  = rw_next(act_addr1_q, w_data_q,
+          wr_act_addr1 ? wr_bytes & qsa_regs_pkg::REG_ACT_ADDR1_RW_MASK : 32'h0);
+      win_base_d   = rw_next(win_base_q, w_data_q,
+          wr_win_base ? wr_bytes & qsa_regs_pkg::REG_WIN_BASE_RW_MASK : 32'h0);
+      win_limit_d  = rw_next(win_limit_q, w_data_q,
+          wr_win_limit ? wr_bytes & qsa_regs_pkg::REG_WIN_LIMIT_RW_MASK : 32'h0);
+      perf_ctrl_d  = rw_next(perf_ctrl_q, w_data_q,
+          wr_perf_ctrl ? wr_bytes & qsa_regs_pkg::REG_PERF_CTRL_RW_MASK : 32'h0);
+      for (int r = 0; r < NumKOvr; r++) begin
+        k_ovr_d[r*32 +: 32] = rw_next(k_ovr_q[r*32 +: 32], w_data_q,
+            wr_k_ovr[r] ? wr_bytes & qsa_regs_pkg::REG_K_OVERRIDE0_RW_MASK : 32'h0);
+      end
     end
 
     // Pulses (w1s): START is accepted only when the datapath is idle.
@@ -307,43 +320,46 @@ module qsa_axil_csr #(
   assign buf_config_val = (32'(cfg_act_kib_i) << qsa_regs_pkg::BUF_CONFIG_ACT_KIB_LSB) |
                           (32'(cfg_out_kib_i) << qsa_regs_pkg::BUF_CONFIG_OUT_KIB_LSB);
 
+  // The read mux, evaluated only in a read cycle (ar_hs).
   always_comb begin
     rd_data  = 32'h0;
     cnt_hi_d = cnt_hi_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_ID_OFFSET))         rd_data = qsa_regs_pkg::REG_ID_RESET;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_VERSION_OFFSET))    rd_data = qsa_regs_pkg::REG_VERSION_RESET;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_CONFIG_OFFSET))     rd_data = config_val;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_BUF_CONFIG_OFFSET)) rd_data = buf_config_val;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_CTRL_OFFSET))       rd_data = ctrl_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_STATUS_OFFSET))     rd_data = status_val;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_IRQ_STATUS_OFFSET)) rd_data = irq_status_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_IRQ_ENABLE_OFFSET)) rd_data = irq_enable_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_ERR_STATUS_OFFSET)) rd_data = err_status_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_ERR_INFO_OFFSET))   rd_data = err_info_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_ERR_ADDR_OFFSET))   rd_data = err_addr_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_MODEL_BASE_OFFSET)) rd_data = model_base_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_DESC_PTR_OFFSET))   rd_data = desc_ptr_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_DESC_COUNT_OFFSET)) rd_data = desc_count_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_ACT_ADDR0_OFFSET))  rd_data = act_addr0_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_ACT_ADDR1_OFFSET))  rd_data = act_addr1_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_WIN_BASE_OFFSET))   rd_data = win_base_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_WIN_LIMIT_OFFSET))  rd_data = win_limit_q;
-    if (rd_addr == addr_of(qsa_regs_pkg::REG_PERF_CTRL_OFFSET))  rd_data = perf_ctrl_q;
-    for (int r = 0; r < NumKOvr; r++) begin
-      if (rd_addr == addr_of(qsa_regs_pkg::REG_K_OVERRIDE_BASE_OFFSET +
-                             12'(r * qsa_regs_pkg::REG_K_OVERRIDE_STRIDE))) begin
-        rd_data = k_ovr_q[r*32 +: 32];
+    if (ar_hs) begin
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_ID_OFFSET))      rd_data = qsa_regs_pkg::REG_ID_RESET;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_VERSION_OFFSET)) rd_data = qsa_regs_pkg::REG_VERSION_RESET;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_CONFIG_OFFSET))     rd_data = config_val;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_BUF_CONFIG_OFFSET)) rd_data = buf_config_val;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_CTRL_OFFSET))       rd_data = ctrl_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_STATUS_OFFSET))     rd_data = status_val;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_IRQ_STATUS_OFFSET)) rd_data = irq_status_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_IRQ_ENABLE_OFFSET)) rd_data = irq_enable_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_ERR_STATUS_OFFSET)) rd_data = err_status_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_ERR_INFO_OFFSET))   rd_data = err_info_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_ERR_ADDR_OFFSET))   rd_data = err_addr_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_MODEL_BASE_OFFSET)) rd_data = model_base_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_DESC_PTR_OFFSET))   rd_data = desc_ptr_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_DESC_COUNT_OFFSET)) rd_data = desc_count_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_ACT_ADDR0_OFFSET))  rd_data = act_addr0_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_ACT_ADDR1_OFFSET))  rd_data = act_addr1_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_WIN_BASE_OFFSET))   rd_data = win_base_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_WIN_LIMIT_OFFSET))  rd_data = win_limit_q;
+      if (rd_addr == addr_of(qsa_regs_pkg::REG_PERF_CTRL_OFFSET))  rd_data = perf_ctrl_q;
+      for (int r = 0; r < NumKOvr; r++) begin
+        if (rd_addr == addr_of(qsa_regs_pkg::REG_K_OVERRIDE_BASE_OFFSET +
+                               12'(r * qsa_regs_pkg::REG_K_OVERRIDE_STRIDE))) begin
+          rd_data = k_ovr_q[r*32 +: 32];
+        end
       end
-    end
-    // Counter i: LO at REG_PERF_BASE_OFFSET + 8 i returns bits [31:0] and latches [63:32];
-    // HI at + 4 returns the latch.
-    for (int i = 0; i < NumCnt; i++) begin
-      if (rd_addr == addr_of(qsa_regs_pkg::REG_PERF_BASE_OFFSET + 12'(8 * i))) begin
-        rd_data = perf_cnt_i[i*CntWidth +: 32];
-        if (ar_hs) cnt_hi_d[i*32 +: 32] = perf_cnt_i[i*CntWidth+32 +: 32];
-      end
-      if (rd_addr == addr_of(qsa_regs_pkg::REG_PERF_BASE_OFFSET + 12'(8 * i + 4))) begin
-        rd_data = cnt_hi_q[i*32 +: 32];
+      // Counter i: LO at REG_PERF_BASE_OFFSET + 8 i returns bits [31:0] and latches [63:32];
+      // HI at + 4 returns the latch.
+      for (int i = 0; i < NumCnt; i++) begin
+        if (rd_addr == addr_of(qsa_regs_pkg::REG_PERF_BASE_OFFSET + 12'(8 * i))) begin
+          rd_data = perf_cnt_i[i*CntWidth +: 32];
+          cnt_hi_d[i*32 +: 32] = perf_cnt_i[i*CntWidth+32 +: 32];
+        end
+        if (rd_addr == addr_of(qsa_regs_pkg::REG_PERF_BASE_OFFSET + 12'(8 * i + 4))) begin
+          rd_data = cnt_hi_q[i*32 +: 32];
+        end
       end
     end
   end

@@ -29,11 +29,14 @@
 //   index >= vec_len_i are 000. row_nnz_o counts the codes among the first vec_len_i that are
 //   neither zero nor reserved.
 //
-// Structure: a shift register of BufCodes entries {reserved, uniform code}, oldest at entry 0,
-// and a count; entries at index >= count are kept zero. The incoming word is unpacked into 32
-// entries (entries beyond 21 are zero in 3-bit mode) and shifted down by the skip. A pop shifts
-// the buffer down by len entries (barrel shift); a push ORs the word's entries in at entry
-// count (count - len when popping in the same cycle).
+// Structure: a shift register of BufCodes entries, oldest at entry 0, and a count; an entry is a
+// uniform code (codes_q, entry e at [3*e +: 3]) with two flags, nonzero (nz_q[e]) and reserved
+// (rsv_q[e]); entries at index >= count are kept zero. A pushed word is unpacked into 32 entries
+// (entries beyond 21 are zero in 3-bit mode) and shifted down by the skip. A pop shifts the
+// buffer down by len entries (barrel shift); a push ORs the word's entries in at entry count
+// (count - len when popping in the same cycle). The row outputs are masks of the first MaxVec
+// entries (nnz a population count), and the unpacking and the shifts sit under the push and pop
+// conditions: simulators evaluate them only in the cycles that use them.
 module qsa_code_unpack #(
   parameter int MaxVec   = 64,   // codes per row (max len)
   parameter int BufCodes = 128,  // buffer capacity in codes; must be >= MaxVec + 32
@@ -58,48 +61,22 @@ module qsa_code_unpack #(
   localparam int CodeW      = qsa_pkg::CodeWidth;     // 3: a uniform code
   localparam int DecW       = qsa_pkg::DecWidth;
   localparam int ShiftW     = qsa_pkg::ShiftWidth;
-  localparam int EntW       = CodeW + 1;              // buffer entry {reserved, code}
   localparam int WordCodes  = 32;                     // codes of a word, at most (2-bit)
   localparam int Codes3     = 21;                     // 3-bit codes per word
   localparam int CpwWidth   = 6;                      // holds 0..32
   localparam int SkipWidth  = 5;
-  localparam int BufW       = BufCodes * EntW;
-  localparam int WordW      = WordCodes * EntW;
   localparam int CountWidth = $clog2(BufCodes + 1);   // a count 0..BufCodes
   localparam int SumWidth   = CountWidth + 1;         // count + codes of a word
 
   // ---------------------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------------------
-  logic [BufW-1:0]       buf_d, buf_q;      // entry e at [e*EntW +: EntW]
-  logic [CountWidth-1:0] count_d, count_q;  // buffered codes
-  logic                  first_d, first_q;  // next word is the first of the stream
-  logic [SkipWidth-1:0]  skip_d, skip_q;    // codes to drop from the first word
-
-  // ---------------------------------------------------------------------------------------
-  // Unpacking of the incoming word into uniform entries
-  // ---------------------------------------------------------------------------------------
-  logic [WordW-1:0] word_ent;
-
-  for (genvar i = 0; i < WordCodes; i++) begin : g_word
-    logic [CodeW-1:0]  raw;   // code i of the word (2-bit codes in the low two bits)
-    logic [DecW-1:0]   dec;
-    logic [ShiftW-1:0] shift;
-    logic [CodeW-1:0]  uni;   // the 3-bit code of the same β; 000 for zero and reserved
-
-    if (i < Codes3) begin : g_both
-      assign raw = bits3_i ? word_i[i*3 +: 3] : {1'b0, word_i[i*2 +: 2]};
-    end else begin : g_2bit_only
-      assign raw = bits3_i ? 3'b000 : {1'b0, word_i[i*2 +: 2]};
-    end
-
-    assign dec   = qsa_pkg::decode_code(raw, bits3_i);
-    assign shift = dec[qsa_pkg::DecShiftLsb +: ShiftW];
-    // β = ±(1 << shift): +1/+2/+4 are 001/010/011, -1/-2/-4 are 100/101/110.
-    assign uni   = dec[qsa_pkg::DecZero] ? 3'b000 :
-                   dec[qsa_pkg::DecNeg]  ? {1'b1, shift} : {1'b0, shift + 2'd1};
-    assign word_ent[i*EntW +: EntW] = {dec[qsa_pkg::DecReserved], uni};
-  end
+  logic [BufCodes*CodeW-1:0] codes_d, codes_q;  // entry e's uniform code at [e*CodeW +: CodeW]
+  logic [BufCodes-1:0]       nz_d, nz_q;        // entry e is a nonzero code
+  logic [BufCodes-1:0]       rsv_d, rsv_q;      // entry e was a reserved code (its code is 000)
+  logic [CountWidth-1:0]     count_d, count_q;  // buffered codes
+  logic                      first_d, first_q;  // next word is the first of the stream
+  logic [SkipWidth-1:0]      skip_d, skip_q;    // codes to drop from the first word
 
   // ---------------------------------------------------------------------------------------
   // Push and pop control
@@ -128,41 +105,92 @@ module qsa_code_unpack #(
   // ---------------------------------------------------------------------------------------
   // Buffer datapath
   // ---------------------------------------------------------------------------------------
-  logic [WordW-1:0] word_sh;  // the word's entries to push, from entry 0; zero above n_push
-  logic [BufW-1:0]  kept;     // buffer after the pop
-  logic [BufW-1:0]  placed;   // the word's entries at their buffer position
-
-  assign word_sh = word_ent >> (EntW * skip_eff);
-  assign kept    = buf_q >> (EntW * pop_len);
-  assign placed  = BufW'(word_sh) << (EntW * base);
+  // The word's entries (code i at [i*CodeW +: CodeW], flags at [i]): each code classified with
+  // qsa_pkg::decode_code and re-encoded as the 3-bit code of its β, so 3-bit codes pass as is and
+  // 2-bit codes map 00 -> 000, 01 -> 001, 10 -> 100; zero and reserved codes become 000.
+  logic [WordCodes*CodeW-1:0] word_codes;
+  logic [WordCodes-1:0]       word_nz, word_rsv;
+  logic [WordCodes*CodeW-1:0] word_codes_sh;  // the same, shifted down by the skip
+  logic [WordCodes-1:0]       word_nz_sh, word_rsv_sh;
+  logic [CodeW-1:0]           raw;    // code i of the word (2-bit codes in the low two bits)
+  logic [DecW-1:0]            dec;
+  logic [ShiftW-1:0]          shift;
 
   always_comb begin
-    buf_d   = buf_q;
+    raw        = '0;
+    dec        = '0;
+    shift      = '0;
+    word_codes = '0;
+    word_nz    = '0;
+    word_rsv   = '0;
+    word_codes_sh = '0;
+    word_nz_sh    = '0;
+    word_rsv_sh   = '0;
+    if (push) begin
+      for (int i = 0; i < WordCodes; i++) begin
+        if (bits3_i) begin
+          raw = (i < Codes3) ? word_i[(i % Codes3)*3 +: 3] : 3'b000;
+        end else begin
+          raw = {1'b0, word_i[i*2 +: 2]};
+        end
+        dec   = qsa_pkg::decode_code(raw, bits3_i);
+        shift = dec[qsa_pkg::DecShiftLsb +: ShiftW];
+        // β = ±(1 << shift): +1/+2/+4 are 001/010/011, -1/-2/-4 are 100/101/110.
+        if (!dec[qsa_pkg::DecZero]) begin
+          word_codes[i*CodeW +: CodeW] = dec[qsa_pkg::DecNeg] ? {1'b1, shift}
+                                                               : {1'b0, shift + 2'd1};
+          word_nz[i] = 1'b1;
+        end
+        word_rsv[i] = dec[qsa_pkg::DecReserved];
+      end
+      word_codes_sh = word_codes >> (CodeW * skip_eff);
+      word_nz_sh    = word_nz >> skip_eff;
+      word_rsv_sh   = word_rsv >> skip_eff;
+    end
+  end
+
+  always_comb begin
+    codes_d = codes_q;
+    nz_d    = nz_q;
+    rsv_d   = rsv_q;
     count_d = count_q;
     first_d = first_q;
     skip_d  = skip_q;
     if (clear_i) begin
-      buf_d   = '0;
+      codes_d = '0;
+      nz_d    = '0;
+      rsv_d   = '0;
       count_d = '0;
       first_d = 1'b1;
       skip_d  = skip_i;
     end else begin
-      buf_d   = push ? (kept | placed) : kept;
-      count_d = base + (push ? CountWidth'(n_push) : '0);
+      if (pop) begin
+        codes_d = codes_q >> (CodeW * pop_len);
+        nz_d    = nz_q >> pop_len;
+        rsv_d   = rsv_q >> pop_len;
+      end
       if (push) begin
+        codes_d = codes_d | ((BufCodes*CodeW)'(word_codes_sh) << (CodeW * base));
+        nz_d    = nz_d | (BufCodes'(word_nz_sh) << base);
+        rsv_d   = rsv_d | (BufCodes'(word_rsv_sh) << base);
         first_d = 1'b0;
       end
+      count_d = base + (push ? CountWidth'(n_push) : '0);
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      buf_q   <= '0;
+      codes_q <= '0;
+      nz_q    <= '0;
+      rsv_q   <= '0;
       count_q <= '0;
       first_q <= 1'b1;
       skip_q  <= '0;
     end else begin
-      buf_q   <= buf_d;
+      codes_q <= codes_d;
+      nz_q    <= nz_d;
+      rsv_q   <= rsv_d;
       count_q <= count_d;
       first_q <= first_d;
       skip_q  <= skip_d;
@@ -172,34 +200,17 @@ module qsa_code_unpack #(
   // ---------------------------------------------------------------------------------------
   // Row output: the first vec_len_i entries
   // ---------------------------------------------------------------------------------------
-  logic [MaxVec*CodeW-1:0] row;
-  logic [MaxVec-1:0]       nz;    // nonzero code within len (reserved entries hold 000)
-  logic [MaxVec-1:0]       rsv;   // reserved code within len
+  logic [MaxVec-1:0]       len_mask;   // bit j: j < vec_len_i
+  logic [MaxVec*CodeW-1:0] code_mask;  // the same, three bits per code
+  logic [CodeW+LenWidth-1:0] len_bits;  // CodeW * vec_len_i
 
-  for (genvar j = 0; j < MaxVec; j++) begin : g_row
-    logic [EntW-1:0] ent;
-    logic            in_len;  // j < vec_len_i
-
-    assign ent                   = buf_q[j*EntW +: EntW];
-    assign in_len                = (LenWidth'(j) < vec_len_i);
-    assign row[j*CodeW +: CodeW] = in_len ? ent[CodeW-1:0] : 3'b000;
-    assign nz[j]                 = in_len & (|ent[CodeW-1:0]);
-    assign rsv[j]                = in_len & ent[CodeW];
-  end
-
-  logic [LenWidth-1:0] nnz;
-
-  always_comb begin
-    nnz = '0;
-    for (int j = 0; j < MaxVec; j++) begin
-      nnz = nnz + LenWidth'(nz[j]);
-    end
-  end
-
+  assign len_mask       = ~({MaxVec{1'b1}} << vec_len_i);
+  assign len_bits       = (CodeW+LenWidth)'(vec_len_i) * (CodeW+LenWidth)'(CodeW);
+  assign code_mask      = ~({(MaxVec*CodeW){1'b1}} << len_bits);
   assign word_ready_o   = word_ready;
   assign vec_ready_o    = vec_ready;
-  assign row_o          = row;
-  assign row_nnz_o      = nnz;
-  assign row_reserved_o = |rsv;
+  assign row_o          = codes_q[MaxVec*CodeW-1:0] & code_mask;
+  assign row_nnz_o      = LenWidth'($countones(nz_q[MaxVec-1:0] & len_mask));
+  assign row_reserved_o = |(rsv_q[MaxVec-1:0] & len_mask);
 
 endmodule

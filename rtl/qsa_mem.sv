@@ -36,6 +36,23 @@ module qsa_mem #(
   logic [Width-1:0] mem [Depth];
   logic [Width-1:0] rdata_q;
 
+`ifdef VERILATOR
+  // For Verilator, the same write as one whole-word assignment, merging the enabled bytes into
+  // the old word. Verilator gives every nonblocking write to a memory its own pending-write record,
+  // which it clears and tests in every cycle: BeWidth of them for the byte-lane loop below (24 for
+  // a PE's code store) against one here.
+  logic [Width-1:0] wbits;  // wbe_i, one bit per data bit
+
+  always_comb begin
+    for (int b = 0; b < BeWidth; b++) wbits[b*8 +: 8] = {8{wbe_i[b]}};
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (we_i) begin
+      mem[waddr_i] <= (mem[waddr_i] & ~wbits) | (wdata_i & wbits);
+    end
+  end
+`else
   // One write port per byte lane; Yosys merges them into a single port with a per-bit enable
   // (memory_share), which memory_bram maps to a byte-write-enable block RAM.
   always_ff @(posedge clk_i) begin
@@ -45,6 +62,7 @@ module qsa_mem #(
       end
     end
   end
+`endif
 
   // Synchronous read with enable: Yosys folds rdata_q into the memory's read port (memory_dff).
   always_ff @(posedge clk_i) begin

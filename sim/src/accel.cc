@@ -10,6 +10,9 @@
 #include "qsa_regs.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#if QSA_SIM_TRACE
+#include "Vqsa_top_trace.h"
+#endif
 
 namespace qsa::sim {
 
@@ -31,28 +34,71 @@ const AccelConfig& Validated(const AccelConfig& cfg) {
 }
 }  // namespace
 
+#if QSA_SIM_TRACE
+namespace {
+/// The FST waveform of a run. Vqsa_top, the fast model, is built without tracing; this is its
+/// traced twin (Vqsa_top_trace: the same RTL with --trace-fst, in its own context), which
+/// Accel::Clock() drives with the same inputs as the fast model, evaluates in lockstep and dumps.
+/// The fast model stays the one that is sampled, so a run is the same with or without a trace.
+/// It is the VerilatedFstC that Accel holds in trace_.
+class TracedTwin final : public VerilatedFstC {
+ public:
+  explicit TracedTwin(const std::string& file) : ctx_(std::make_unique<VerilatedContext>()) {
+    ctx_->traceEverOn(true);
+    model_ = std::make_unique<Vqsa_top_trace>(ctx_.get(), "qsa_top");
+    model_->trace(this, 99);
+    open(file.c_str());
+  }
+  ~TracedTwin() override {
+    close();
+    model_->final();
+  }
+  /// The fast model's inputs of this eval (s, hm, clock and reset), then eval and, if `dump`, a
+  /// dump at `time`.
+  void Eval(const Vqsa_top& top, const AxiSlaveOut& s, const AxiLiteMasterOut& hm, uint64_t time,
+            bool dump) {
+    ApplyAxiSlaveOut(s, *model_);
+    ApplyAxiLiteMasterOut(hm, *model_);
+    model_->clk_i = top.clk_i;
+    model_->rst_ni = top.rst_ni;
+    ctx_->time(time);
+    model_->eval();
+    if (dump) this->dump(time);
+  }
+
+ private:
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<Vqsa_top_trace> model_;
+};
+}  // namespace
+#endif
+
 Accel::Accel(const AccelConfig& cfg)
     : cfg_(Validated(cfg)),
       ctx_(std::make_unique<VerilatedContext>()),
       dram_(cfg.dram),
       host_(cfg.host) {
-  if (!cfg_.trace_fst.empty()) ctx_->traceEverOn(true);
   top_ = std::make_unique<Vqsa_top>(ctx_.get(), "qsa_top");
   if (!cfg_.trace_fst.empty()) {
-    trace_ = std::make_unique<VerilatedFstC>();
-    top_->trace(trace_.get(), 99);
-    trace_->open(cfg_.trace_fst.c_str());
+#if QSA_SIM_TRACE
+    trace_ = std::make_unique<TracedTwin>(cfg_.trace_fst);
+#else
+    throw ConfigError("AccelConfig: trace_fst needs the traced model (-DQSA_SIM_TRACE=ON)");
+#endif
   }
   top_->clk_i = 0;
   top_->rst_ni = 0;
   top_->eval();
+#if QSA_SIM_TRACE
+  if (trace_) static_cast<TracedTwin&>(*trace_).Eval(*top_, {}, {}, ctx_->time(), false);
+#endif
   for (int i = 0; i < 4; ++i) Clock();
   top_->rst_ni = 1;
   dram_.Reset();
 }
 
 Accel::~Accel() {
-  if (trace_) trace_->close();
+  trace_.reset();  // closes the waveform
   top_->final();
 }
 
@@ -65,7 +111,9 @@ void Accel::Clock() {
   ApplyAxiLiteMasterOut(hm, *top_);
   top_->clk_i = 0;
   top_->eval();
-  if (trace_) trace_->dump(ctx_->time());
+#if QSA_SIM_TRACE
+  if (trace_) static_cast<TracedTwin&>(*trace_).Eval(*top_, s, hm, ctx_->time(), true);
+#endif
   ctx_->timeInc(1);
   const AxiMasterOut m = SampleAxiMasterOut(*top_);
   const AxiLiteSlaveOut hs = SampleAxiLiteSlaveOut(*top_);
@@ -73,7 +121,9 @@ void Accel::Clock() {
   host_.Tick(hm, hs);
   top_->clk_i = 1;
   top_->eval();
-  if (trace_) trace_->dump(ctx_->time());
+#if QSA_SIM_TRACE
+  if (trace_) static_cast<TracedTwin&>(*trace_).Eval(*top_, s, hm, ctx_->time(), true);
+#endif
   ctx_->timeInc(1);
   ++cycle_;
 }
