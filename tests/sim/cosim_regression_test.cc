@@ -144,6 +144,9 @@ std::vector<int8_t> DrawInput(const RandomCase& c, uint32_t seed) {
 std::string RunCase(uint32_t seed, const AccelConfig& cfg, std::vector<int8_t>* output,
                     LayerCosim* stats = nullptr) {
   const RandomCase c = DrawCase(seed);
+  if (std::getenv("QSA_COSIM_VERBOSE") != nullptr) {
+    std::fprintf(stderr, "seed %u: %s\n", seed, c.Describe().c_str());
+  }
   Cosim cosim(c.model, cfg);
   const ImageCosim r = cosim.Run(DrawInput(c, seed));
   if (stats != nullptr) *stats = cosim.layers()[0];
