@@ -239,6 +239,23 @@ module qsa_dma #(
   logic r_hs;
   logic w_hs;
 
+  // The handshake outputs, each one expression of the state and the inputs. (Written as
+  // defaults overridden in the state machine below, they changed twice in every evaluation;
+  // Icarus then re-ran qsa_seq's logic, which drives rd_ready_i back into this block, and the two
+  // woke each other without end at the first R beat.)
+  assign r_drop          = (err_code_q == ERR_AXI);
+  assign cmd_ready_o     = (state_q == ST_IDLE);
+  assign done_o          = (state_q == ST_DONE);
+  assign m_axi_arvalid_o = (state_q == ST_ADDR) && !write_q;
+  assign m_axi_awvalid_o = (state_q == ST_ADDR) && write_q;
+  assign rd_valid_o      = (state_q == ST_RDATA) && m_axi_rvalid_i && !rresp_err && !r_drop;
+  assign m_axi_rready_o  = (state_q == ST_RDATA) && (rresp_err || r_drop || rd_ready_i);
+  assign m_axi_wvalid_o  = (state_q == ST_WDATA) && wr_valid_i;
+  assign wr_ready_o      = (state_q == ST_WDATA) && m_axi_wready_i;
+  assign m_axi_bready_o  = (state_q == ST_WRESP);
+  assign r_hs            = m_axi_rvalid_i && m_axi_rready_o;
+  assign w_hs            = m_axi_wvalid_o && m_axi_wready_i;
+
   always_comb begin
     state_d      = state_q;
     write_d      = write_q;
@@ -253,23 +270,8 @@ module qsa_dma #(
     err_addr_d   = err_addr_q;
     err_dec_d    = err_dec_q;
 
-    cmd_ready_o     = 1'b0;
-    done_o          = 1'b0;
-    m_axi_arvalid_o = 1'b0;
-    m_axi_awvalid_o = 1'b0;
-    m_axi_wvalid_o  = 1'b0;
-    m_axi_bready_o  = 1'b0;
-    m_axi_rready_o  = 1'b0;
-    rd_valid_o      = 1'b0;
-    wr_ready_o      = 1'b0;
-
-    r_drop    = (err_code_q == ERR_AXI);
-    r_hs      = 1'b0;
-    w_hs      = 1'b0;
-
     case (state_q)
       ST_IDLE: begin
-        cmd_ready_o = 1'b1;
         if (cmd_valid_i) begin
           write_d     = cmd_write_i;
           beat_d      = cmd_beat;
@@ -292,8 +294,6 @@ module qsa_dma #(
       end
 
       ST_ADDR: begin
-        m_axi_arvalid_o = !write_q;
-        m_axi_awvalid_o = write_q;
         if (write_q ? m_axi_awready_i : m_axi_arready_i) begin
           burst_left_d = burst_beats;
           burst_beat_d = beat_q;
@@ -302,9 +302,6 @@ module qsa_dma #(
       end
 
       ST_RDATA: begin
-        rd_valid_o     = m_axi_rvalid_i && !rresp_err && !r_drop;
-        m_axi_rready_o = (rresp_err || r_drop) ? 1'b1 : rd_ready_i;
-        r_hs           = m_axi_rvalid_i && m_axi_rready_o;
         if (r_hs) begin
           beat_d       = beat_q + BeatAddrWidth'(1);
           left_d       = left_q - BeatCntWidth'(1);
@@ -322,9 +319,6 @@ module qsa_dma #(
       end
 
       ST_WDATA: begin
-        m_axi_wvalid_o = wr_valid_i;
-        wr_ready_o     = m_axi_wready_i;
-        w_hs           = wr_valid_i && m_axi_wready_i;
         if (w_hs) begin
           beat_d       = beat_q + BeatAddrWidth'(1);
           left_d       = left_q - BeatCntWidth'(1);
@@ -335,7 +329,6 @@ module qsa_dma #(
       end
 
       ST_WRESP: begin
-        m_axi_bready_o = 1'b1;
         if (m_axi_bvalid_i) begin
           if (bresp_err) begin
             err_code_d = ERR_AXI;
@@ -351,7 +344,6 @@ module qsa_dma #(
       end
 
       ST_DONE: begin
-        done_o  = 1'b1;
         state_d = ST_IDLE;
       end
 

@@ -1,0 +1,152 @@
+// qsa_sim_speed: simulation speed of the Verilated qsa_top (Accel, default configuration, one
+// thread, no trace) on one MNIST test image through an encoded model, and the inputs of the same
+// test for the Icarus testbench testbench/qsa_top_sim_tb.sv. bench/sim_speed.py runs both.
+//
+//   qsa_sim_speed MODEL.qsa [--image N] [--min-time SECONDS] [--max-cycles N] [--dump DIR]
+//
+// Runs the image again and again (the input reloaded each time) for at least --min-time seconds
+// and prints JSON: simulated clock cycles per run (START to DONE, as AccelRun::cycles), cycles
+// per second of the whole Accel::Run (register programming included) over thread CPU time (best
+// and median run) and wall time, and whether the output matched the reference model (exit 1 if
+// not). --max-cycles N stops each run N cycles after START (AccelConfig::max_cycles; no output
+// check): the speed over the same window as a partial Icarus run. --dump DIR writes the test for
+// the testbench: DIR/dram.hex (the DRAM image, 64-bit little-endian words for $readmemh, word 0 at
+// the DRAM base), DIR/expect.hex (the last layer's output, one byte per line) and DIR/test.json
+// (register values, the output address and length, the expected cycles).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "qsa/cmodel/dataset.h"
+#include "qsa/cmodel/engine.h"
+#include "qsa/cmodel/model.h"
+#include "qsa/sim/accel.h"
+
+namespace {
+
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// 64-bit little-endian words of `bytes` placed at byte offset `off` (a multiple of 8).
+void DumpWords(std::ofstream& f, uint64_t off, const std::vector<uint8_t>& bytes) {
+  f << fmt::format("@{:x}\n", off / 8);
+  for (size_t i = 0; i < bytes.size(); i += 8) {
+    uint64_t w = 0;
+    for (size_t b = 0; b < 8 && i + b < bytes.size(); ++b) w |= uint64_t{bytes[i + b]} << (8 * b);
+    f << fmt::format("{:016x}\n", w);
+  }
+}
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: qsa_sim_speed MODEL.qsa [--image N] [--min-time SECONDS] [--max-cycles N] "
+               "[--dump DIR]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace qsa;
+  if (argc < 2) return Usage();
+  const std::string model_path = argv[1];
+  int image = 0;
+  double min_time = 2.0;
+  std::string dump;
+  uint64_t max_cycles = 0;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) return Usage();
+    if (a == "--image") {
+      image = std::atoi(argv[++i]);
+    } else if (a == "--min-time") {
+      min_time = std::atof(argv[++i]);
+    } else if (a == "--max-cycles") {
+      max_cycles = std::strtoull(argv[++i], nullptr, 10);
+    } else if (a == "--dump") {
+      dump = argv[++i];
+    } else {
+      return Usage();
+    }
+  }
+
+  const cmodel::Model model = cmodel::ReadModelFile(model_path);
+  const cmodel::Dataset data = cmodel::LoadDataset("mnist:test");
+  const std::vector<int8_t> input = cmodel::QuantizeImage(model, data.Image(image));
+  const cmodel::Engine engine(model);
+  std::vector<int8_t> want = input;
+  for (size_t l = 0; l < model.layers.size(); ++l) want = engine.RunLayer(l, want, nullptr);
+  const int layers = static_cast<int>(model.layers.size());
+
+  sim::AccelConfig cfg;  // the default configuration
+  if (max_cycles != 0) cfg.max_cycles = max_cycles;
+  sim::Accel accel(cfg);
+  const std::vector<uint8_t> image_bytes = cmodel::SerializeModel(model);
+  accel.LoadModel(image_bytes);
+
+  std::vector<double> cps;  // simulated cycles per CPU second, per run
+  sim::AccelRun run;
+  bool ok = true;
+  uint64_t total_cycles = 0;
+  const auto wall0 = std::chrono::steady_clock::now();
+  double cpu_total = 0.0;
+  do {
+    accel.LoadInput(input);
+    const uint64_t c0 = accel.cycle();
+    const double t0 = ThreadCpuSeconds();
+    run = accel.Run(layers);
+    const double t = ThreadCpuSeconds() - t0;
+    const uint64_t n = accel.cycle() - c0;
+    cpu_total += t;
+    total_cycles += n;
+    cps.push_back(static_cast<double>(n) / t);
+    if (max_cycles == 0) {
+      ok = ok && run.finished && run.err_status == 0 &&
+           accel.LayerOutput(layers - 1, want.size()) == want;
+    }
+  } while (cpu_total < min_time);
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  std::vector<double> sorted = cps;
+  std::sort(sorted.begin(), sorted.end());
+
+  // The last layer writes ACT_ADDR[layers mod 2].
+  const uint64_t out_off = (layers % 2 == 0) ? cfg.act0_offset : cfg.act1_offset;
+  if (!dump.empty()) {
+    std::ofstream hex(dump + "/dram.hex");
+    DumpWords(hex, cfg.model_offset, image_bytes);
+    DumpWords(hex, cfg.act0_offset, std::vector<uint8_t>(input.begin(), input.end()));
+    std::ofstream exp(dump + "/expect.hex");
+    for (int8_t v : want) exp << fmt::format("{:02x}\n", static_cast<uint8_t>(v));
+    const uint64_t base = cfg.dram.base;
+    std::ofstream js(dump + "/test.json");
+    js << fmt::format(
+        "{{\"dram_base\": {}, \"dram_bytes\": {}, \"model_base\": {}, \"desc_ptr\": {}, "
+        "\"desc_count\": {}, \"act_addr0\": {}, \"act_addr1\": {}, \"win_base\": {}, "
+        "\"win_limit\": {}, \"out_addr\": {}, \"out_bytes\": {}, \"read_latency\": {}, "
+        "\"write_latency\": {}, \"max_reads\": {}, \"max_writes\": {}, \"cycles\": {}}}\n",
+        base, cfg.dram.size, base + cfg.model_offset, base + cfg.model_offset + 64, layers,
+        base + cfg.act0_offset, base + cfg.act1_offset, base, base + cfg.dram.size, base + out_off,
+        want.size(), cfg.dram.read_latency, cfg.dram.write_latency, cfg.dram.max_reads,
+        cfg.dram.max_writes, run.cycles);
+  }
+
+  std::printf(
+      "{\"simulator\": \"verilator\", \"model\": \"%s\", \"image\": %d, \"cycles_per_run\": %llu, "
+      "\"runs\": %zu, \"cycles_per_second\": %.0f, \"cycles_per_second_median\": %.0f, "
+      "\"cycles_per_second_wall\": %.0f, \"whole_run\": %s, \"output_matches\": %s}\n",
+      model_path.c_str(), image, static_cast<unsigned long long>(run.cycles), cps.size(),
+      sorted.back(), sorted[sorted.size() / 2], static_cast<double>(total_cycles) / wall,
+      max_cycles == 0 ? "true" : "false", max_cycles == 0 ? (ok ? "true" : "false") : "null");
+  return ok ? 0 : 1;
+}

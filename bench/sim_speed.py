@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""Simulation speed of qsa_top: the Verilated model (Accel, default configuration, one thread, no
+trace) against Icarus on the same test, LeNet-5 on MNIST test image 0. Prints JSON.
+
+Usage: /usr/bin/python3 bench/sim_speed.py [--build build] [--model M.qsa] [--icarus-cycles N]
+
+1. build/bin/qsa_sim_speed runs the whole image on the Verilated model (repeatedly, thread CPU
+   time), checks the output against the reference model and writes the test's DRAM image,
+   expected output and register values (build/sim_speed/).
+2. testbench/qsa_top_sim_tb.sv runs the same test under Icarus (vvp): same registers, same
+   AXI4-Lite timing, a DRAM model with AxiDram's timing, so the same clock cycles. It runs the
+   whole image if that is expected to take under --icarus-limit seconds (120), checking the output
+   and the cycle count against Verilator's; otherwise the first --icarus-cycles cycles after
+   START, and Verilator is measured again over the same window (AccelConfig::max_cycles) for the
+   ratio. Icarus time is vvp's user CPU time less that of a run that only loads and resets.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(cmd, **kw):
+    """Runs cmd (a list) from the repository root; fails loudly; returns stdout."""
+    p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       **kw)
+    if p.returncode != 0:
+        sys.stderr.write(p.stdout + p.stderr)
+        sys.exit(f"sim_speed: command failed ({p.returncode}): {' '.join(cmd)}")
+    return p.stdout
+
+
+def timed_vvp(cmd, timeout):
+    """Runs vvp; returns (stdout, user CPU seconds of the child, wall seconds); stdout is None if
+    it ran out of time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    t0 = time.monotonic()
+    try:
+        out = run(cmd, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        out = None
+    wall = time.monotonic() - t0
+    return out, resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before, wall
+
+
+def tb_cycles(out):
+    for line in out.splitlines():
+        if line.startswith("qsa_top_sim_tb: cycles "):
+            return int(line.split()[2])
+    sys.exit("sim_speed: the testbench printed no cycle count:\n" + out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--model", help="encoded model (default: encode models/lenet5.onnx)")
+    ap.add_argument("--icarus-cycles", type=int, default=600,
+                    help="cycles of the partial Icarus run (default 600)")
+    ap.add_argument("--icarus-limit", type=float, default=120.0,
+                    help="longest whole Icarus run to attempt, seconds (default 120)")
+    ap.add_argument("--min-time", type=float, default=3.0, help="Verilator CPU seconds")
+    a = ap.parse_args()
+    build = os.path.join(ROOT, a.build)
+    work = os.path.join(build, "sim_speed")
+    os.makedirs(work, exist_ok=True)
+    model = a.model
+    if model is None:
+        model = os.path.join(work, "lenet5.qsa")
+        run([os.path.join(build, "bin", "qsa"), "encode", "models/lenet5.onnx", "-o", model])
+
+    # 1. Verilator, whole image; the test's inputs for the testbench.
+    speed = os.path.join(build, "bin", "qsa_sim_speed")
+    vl = json.loads(run([speed, model, "--min-time", str(a.min_time), "--dump", work]))
+    if not vl["output_matches"]:
+        sys.exit("sim_speed: the Verilated model's output differs from the reference model")
+    with open(os.path.join(work, "test.json")) as f:
+        test = json.load(f)
+
+    # 2. Icarus.
+    rtl = sorted(os.path.join("rtl", n) for n in os.listdir(os.path.join(ROOT, "rtl"))
+                 if n.endswith(".sv"))
+    vvp_file = os.path.join(work, "qsa_top_sim_tb.vvp")
+    run(["iverilog", "-g2012", "-o", vvp_file, "-s", "qsa_top_sim_tb",
+         f"-Pqsa_top_sim_tb.DramBase={test['dram_base']}", *rtl,
+         "testbench/qsa_axi_dram_model.sv", "testbench/qsa_top_sim_tb.sv"])
+    args = [f"+dram={work}/dram.hex", f"+expect={work}/expect.hex"]
+    args += [f"+{k}={test[k]}" for k in ("model_base", "desc_ptr", "desc_count", "act_addr0",
+                                         "act_addr1", "win_base", "win_limit", "out_addr",
+                                         "out_bytes")]
+    _, setup_cpu, _ = timed_vvp(["vvp", "-n", vvp_file, "+setup_only", *args], 600)
+    n = a.icarus_cycles
+    out, cpu, wall = timed_vvp(["vvp", "-n", vvp_file, *args, f"+max_cycles={n}"], 3600)
+    if out is None:
+        sys.exit("sim_speed: the partial Icarus run ran out of time")
+    part_cycles = tb_cycles(out)
+    part_cps = part_cycles / max(cpu - setup_cpu, 1e-9)
+    ic = {"simulator": "icarus", "setup_cpu_seconds": round(setup_cpu, 3)}
+    whole = test["cycles"] / part_cps < a.icarus_limit
+    why = (f"the whole run ({test['cycles']} cycles) would take about "
+           f"{test['cycles'] / part_cps:.0f} s")
+    if whole:
+        # Twice the limit: the rate of the first cycles is only an estimate.
+        out, cpu, wall = timed_vvp(["vvp", "-n", vvp_file, *args,
+                                    f"+expect_cycles={test['cycles']}"], 2 * a.icarus_limit)
+        if out is None:
+            whole = False
+            why = f"the whole run did not end within {2 * a.icarus_limit:.0f} s"
+    if whole:
+        if "PASS" not in out:
+            sys.exit("sim_speed: the Icarus run failed:\n" + out)
+        cycles = tb_cycles(out)
+        ic.update(whole_run=True, cycles=cycles, cpu_seconds=round(cpu, 3),
+                  cycles_per_second=round(cycles / max(cpu - setup_cpu, 1e-9), 1),
+                  output_matches=True, cycles_match_verilator=cycles == test["cycles"])
+        ratio = vl["cycles_per_second"] / ic["cycles_per_second"]
+        vl_window = None
+    else:
+        ic.update(whole_run=False, cycles=part_cycles, cpu_seconds=round(cpu, 3),
+                  cycles_per_second=round(part_cps, 1),
+                  note=f"{why}: Icarus ran the first {part_cycles} cycles after START, and "
+                       f"Verilator is also measured over that window")
+        vl_window = json.loads(run([speed, model, "--min-time", "1",
+                                    "--max-cycles", str(part_cycles)]))
+        ratio = vl_window["cycles_per_second"] / ic["cycles_per_second"]
+    result = {"test": f"{os.path.relpath(model, ROOT)} on MNIST test image 0, "
+                      f"{test['cycles']} cycles START to DONE",
+              "verilator": vl, "icarus": ic, "verilator_over_icarus": round(ratio, 1)}
+    if vl_window is not None:
+        result["verilator_same_window"] = vl_window
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
