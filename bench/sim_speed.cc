@@ -22,6 +22,7 @@
 #include <ctime>
 #include <fstream>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "qsa/cmodel/dataset.h"
@@ -104,15 +105,15 @@ int main(int argc, char** argv) {
     accel.LoadInput(input);
     const uint64_t c0 = accel.cycle();
     const double t0 = ThreadCpuSeconds();
-    run = accel.Run(layers);
+    run = accel.Run(0, layers);
     const double t = ThreadCpuSeconds() - t0;
     const uint64_t n = accel.cycle() - c0;
     cpu_total += t;
     total_cycles += n;
     cps.push_back(static_cast<double>(n) / t);
     if (max_cycles == 0) {
-      ok = ok && run.finished && run.err_status == 0 &&
-           accel.LayerOutput(layers - 1, want.size()) == want;
+      const std::span<const int8_t> got = accel.LayerOutput(layers - 1);
+      ok = ok && run.ok() && std::equal(got.begin(), got.end(), want.begin(), want.end());
     }
   } while (cpu_total < min_time);
   const double wall =
@@ -120,12 +121,15 @@ int main(int argc, char** argv) {
   std::vector<double> sorted = cps;
   std::sort(sorted.begin(), sorted.end());
 
-  // The last layer writes ACT_ADDR[layers mod 2].
-  const uint64_t out_off = (layers % 2 == 0) ? cfg.act0_offset : cfg.act1_offset;
+  // The driver's layout: model at 0, activation buffers at act_off[]; the last layer writes
+  // buffer layers mod 2.
+  const qsa_dev& drv = accel.driver();
+  const uint64_t model_offset = 0, act0_offset = drv.act_off[0], act1_offset = drv.act_off[1];
+  const uint64_t out_off = drv.act_off[layers % 2];
   if (!dump.empty()) {
     std::ofstream hex(dump + "/dram.hex");
-    DumpWords(hex, cfg.model_offset, image_bytes);
-    DumpWords(hex, cfg.act0_offset, std::vector<uint8_t>(input.begin(), input.end()));
+    DumpWords(hex, model_offset, image_bytes);
+    DumpWords(hex, act0_offset, std::vector<uint8_t>(input.begin(), input.end()));
     std::ofstream exp(dump + "/expect.hex");
     for (int8_t v : want) exp << fmt::format("{:02x}\n", static_cast<uint8_t>(v));
     const uint64_t base = cfg.dram.base;
@@ -135,8 +139,8 @@ int main(int argc, char** argv) {
         "\"desc_count\": {}, \"act_addr0\": {}, \"act_addr1\": {}, \"win_base\": {}, "
         "\"win_limit\": {}, \"out_addr\": {}, \"out_bytes\": {}, \"read_latency\": {}, "
         "\"write_latency\": {}, \"max_reads\": {}, \"max_writes\": {}, \"cycles\": {}}}\n",
-        base, cfg.dram.size, base + cfg.model_offset, base + cfg.model_offset + 64, layers,
-        base + cfg.act0_offset, base + cfg.act1_offset, base, base + cfg.dram.size, base + out_off,
+        base, cfg.dram.size, base + model_offset, base + model_offset + 64, layers,
+        base + act0_offset, base + act1_offset, base, base + cfg.dram.size, base + out_off,
         want.size(), cfg.dram.read_latency, cfg.dram.write_latency, cfg.dram.max_reads,
         cfg.dram.max_writes, run.cycles);
   }

@@ -243,6 +243,11 @@ int Accel::Layers() const { return dev_ ? dev_->layers : 0; }
 
 uint64_t Accel::ModelAddress() const { return Base(); }
 
+const qsa_dev& Accel::driver() const {
+  if (!dev_) throw Error("qsa_top: no model loaded (the driver is bound by LoadModel)");
+  return *dev_;
+}
+
 std::span<int8_t> Accel::LayerInput(int layer) {
   if (!dev_ || layer < 0 || layer >= dev_->layers) {
     throw Error(fmt::format("qsa_top: no layer {} (the model has {})", layer, Layers()));

@@ -77,6 +77,8 @@ class Accel {
   /// The loaded model's layer count and the bus address of the model image.
   int Layers() const;
   uint64_t ModelAddress() const;
+  /// The driver's device (its DRAM layout: desc_off, act_off[], act_bytes); LoadModel first.
+  const qsa_dev& driver() const;
 
   uint32_t ReadReg(uint32_t offset);
   void WriteReg(uint32_t offset, uint32_t value);
