@@ -34,6 +34,7 @@ struct InferArgs {
   int limit = 0;
   int threads = 1;
   int k = -1;
+  int vec_rows = cmodel::ArrayConfig{}.vec_rows;  // Vmax of the modelled build
 };
 
 // Runs `work(begin, end, worker)` over [0, n) split across `threads` workers.
@@ -141,7 +142,10 @@ void RunQsa(const InferArgs& a, const cmodel::Dataset& data) {
   }
   const cmodel::EnergyTable energy =
       cmodel::EnergyPreset(a.energy.empty() ? cmodel::DefaultEnergyPreset() : a.energy);
-  const cmodel::Engine engine(model);
+  cmodel::ArrayConfig array;
+  array.vec_rows = a.vec_rows;
+  array.Validate();
+  const cmodel::Engine engine(model, array);
   const size_t layers = model.layers.size();
   std::vector<std::vector<cmodel::LayerStats>> stats(size_t(a.threads),
                                                      std::vector<cmodel::LayerStats>(layers));
@@ -173,6 +177,8 @@ void RunQsa(const InferArgs& a, const cmodel::Dataset& data) {
   j["accuracy"] = static_cast<double>(total_correct) / data.count;
   j["images_per_second"] = data.count / secs;
   j["threads"] = a.threads;
+  j["array"] = {{"pes", array.pes}, {"lanes", array.lanes}, {"vec_rows", array.vec_rows},
+                {"on_chip_bytes", array.OnChipBytes()}};
   j["model_bits"] = bits["model_bits"];
   j["fp32_bits"] = bits["fp32_bits"];
   j["compression"] = bits["compression"];
@@ -238,6 +244,9 @@ void RunInfer(InferArgs& a) {
     throw ConfigError("--layers needs --deployed OUT.qsa");
   }
   if (a.limit < 0) throw ConfigError("--limit must be >= 0 (0 = all images)");
+  if (!a.fp32.empty() && a.vec_rows != cmodel::ArrayConfig{}.vec_rows) {
+    throw ConfigError("--vec-rows models a build for an encoded model; it does not apply to --fp32");
+  }
   const cmodel::Dataset data = cmodel::LoadDataset(a.data).Head(a.limit);
   if (a.fp32.empty()) {
     RunQsa(a, data);
@@ -267,6 +276,10 @@ void AddInferCommand(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "Worker threads")->capture_default_str();
   cmd->add_option("--energy", args->energy, "Energy preset: horowitz45 (default), paper, lpddr4");
   cmd->add_option("--k", args->k, "Override the quality knob k of every layer (0 = exact)");
+  cmd->add_option("--vec-rows", args->vec_rows,
+                  "Vectors of one filter a PE holds (Vmax) in the modelled build; a larger value "
+                  "than the RTL's runs layers the hardware refuses (reference model only)")
+      ->capture_default_str();
   cmd->add_option("--json", args->json, "Write the results as JSON");
   cmd->callback([args] { RunInfer(*args); });
 }
