@@ -201,14 +201,20 @@ module qsa_pe #(
 
   // Nonzero codes of the starting chunk (codes past len_i are 000 in a code row, and a code
   // reaching a PE is never reserved: qsa_code_unpack reports those before they are stored).
+  // start_nz is needed in a start_i cycle only and is all-zero otherwise (an enable: it spares
+  // a simulator the 64 code tests in every other cycle). A shift by split_i = MaxVec gives all
+  // zeros, so then every code is in v0.
   logic [MaxVec-1:0]   start_nz;
   logic [MaxVec-1:0]   below_split;   // code j is in v0
   always_comb begin
-    for (int j = 0; j < MaxVec; j++) begin
-      start_nz[j]    = |start_codes[j*CodeW +: CodeW];
-      below_split[j] = (LenWidth'(j) < split_i);
+    start_nz = '0;
+    if (start_i) begin
+      for (int j = 0; j < MaxVec; j++) begin
+        start_nz[j] = |start_codes[j*CodeW +: CodeW];
+      end
     end
   end
+  assign below_split = ~({MaxVec{1'b1}} << split_i);
 
   assign zs_len  = active_i ? len_i : '0;
   assign codes_d = start_i ? start_codes : codes_q;
@@ -248,28 +254,48 @@ module qsa_pe #(
   logic [Lanes-1:0]               lane_zero;  // ... whose activation is zero (gated)
   logic [Lanes-1:0]               lane_v1;    // ... of the chunk's second vector
 
-  for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    logic [IdxWidth-1:0]          idx;
-    logic [CodeW-1:0]             code;
-    logic [qsa_pkg::DecWidth-1:0] dec;
-    logic signed [AW-1:0]         act;
-    logic signed [TermWidth-1:0]  mag;
-    logic                         unused_dec;
+  // Lane l (when zs_en[l]; the others are held at zero): its code and activation at index
+  // idx, the decoded β = ±(1 << shift), and the term ±(a << shift). A lane with a zero
+  // activation, or with no code, is held at zero: its adder input does not toggle. Nothing
+  // here changes outside group cycles (grp_valid_i and zs_valid): the guards also spare a
+  // simulator the lanes then.
+  logic [IdxWidth-1:0]          ln_idx;
+  logic [CodeW-1:0]             ln_code;
+  logic [qsa_pkg::DecWidth-1:0] ln_dec;
+  logic signed [AW-1:0]         ln_act;
+  logic signed [TermWidth-1:0]  ln_mag;
+  logic                         unused_dec;
 
-    assign idx          = zs_idx[l*IdxWidth +: IdxWidth];
-    assign code         = codes_q[idx*CodeW +: CodeW];
-    assign act          = win_i[idx*AW +: AW];
-    assign dec          = qsa_pkg::decode_code(code, 1'b1);
-    assign unused_dec   = dec[qsa_pkg::DecReserved];
-    assign lane_use[l]  = grp_valid_i && zs_valid && zs_en[l] && !dec[qsa_pkg::DecZero];
-    assign lane_zero[l] = lane_use[l] && (act == '0);
-    assign lane_v1[l]   = (LenWidth'(idx) >= split_q);
-    // A gated lane (zero activation, or no code) is held at zero: its adder input does not
-    // toggle.
-    assign mag = (lane_use[l] && !lane_zero[l])
-                 ? (TermWidth'(act) <<< dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth])
-                 : '0;
-    assign term[l*SWidth +: SWidth] = dec[qsa_pkg::DecNeg] ? -(SWidth'(mag)) : SWidth'(mag);
+  always_comb begin
+    term       = '0;
+    lane_use   = '0;
+    lane_zero  = '0;
+    lane_v1    = '0;
+    ln_idx     = '0;
+    ln_code    = '0;
+    ln_dec     = '0;
+    ln_act     = '0;
+    ln_mag     = '0;
+    unused_dec = 1'b0;
+    if (grp_valid_i && zs_valid) begin
+      for (int l = 0; l < Lanes; l++) begin
+        if (zs_en[l]) begin
+          ln_idx       = zs_idx[l*IdxWidth +: IdxWidth];
+          ln_code      = codes_q[ln_idx*CodeW +: CodeW];
+          ln_act       = win_i[ln_idx*AW +: AW];
+          ln_dec       = qsa_pkg::decode_code(ln_code, 1'b1);
+          unused_dec   = unused_dec ^ ln_dec[qsa_pkg::DecReserved];
+          lane_use[l]  = !ln_dec[qsa_pkg::DecZero];
+          lane_zero[l] = lane_use[l] && (ln_act == '0);
+          lane_v1[l]   = (LenWidth'(ln_idx) >= split_q);
+          ln_mag = (lane_use[l] && !lane_zero[l])
+                   ? (TermWidth'(ln_act) <<< ln_dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth])
+                   : '0;
+          term[l*SWidth +: SWidth] = ln_dec[qsa_pkg::DecNeg] ? -(SWidth'(ln_mag))
+                                                              : SWidth'(ln_mag);
+        end
+      end
+    end
   end
 
   logic signed [SWidth-1:0]   lane_sum0, lane_sum1;

@@ -22,9 +22,9 @@
 //   loads the new one (asserting it together with ready_i on the last group gives back-to-back
 //   vectors without an idle cycle).
 //
-// Structure: a mask of the nonzero codes not yet emitted. Each cycle a prefix count over the
-// mask picks its lowest Lanes set bits (bit j goes to lane rank(j) when rank(j) < Lanes); an
-// accepted group clears them from the mask.
+// Structure: a mask of the nonzero codes not yet emitted, set from the codes in the start_i
+// cycle. Each cycle a chain of Lanes lowest-set-bit steps picks the mask's lowest Lanes set
+// bits (lane l gets the l-th lowest); an accepted group clears them from the mask.
 module qsa_zero_skip #(
   parameter int MaxVec = 64,  // codes per vector
   parameter int Lanes = 8,
@@ -52,31 +52,41 @@ module qsa_zero_skip #(
   localparam int DecW = qsa_pkg::DecWidth;
 
   // ---------------------------------------------------------------------------------------
-  // Classification of the incoming vector (used in the start_i cycle)
+  // Classification of the incoming vector (used in the start_i cycle only)
   // ---------------------------------------------------------------------------------------
-  logic [MaxVec-1:0] nz_in;   // nonzero (and not reserved) within len
-  logic [MaxVec-1:0] rsv_in;  // reserved within len
-
-  for (genvar j = 0; j < MaxVec; j++) begin : g_code
-    logic [DecW-1:0] dec;     // only the zero and reserved fields matter here
-    logic            in_len;  // j < len_i
-    logic            unused_dec;
-
-    assign dec        = qsa_pkg::decode_code(codes_i[j*CodeW +: CodeW], bits3_i);
-    assign in_len     = (LenWidth'(j) < len_i);
-    // decode_code sets zero for a reserved code too, so a reserved code is never nonzero.
-    assign nz_in[j]   = in_len & ~dec[qsa_pkg::DecZero];
-    assign rsv_in[j]  = in_len & dec[qsa_pkg::DecReserved];
-    // neg and shift are the decoder's business (qsa_decoder).
-    assign unused_dec = ^dec;
-  end
-
+  // The codes are classified only in a start_i cycle and are all-zero otherwise: the result
+  // is used in no other cycle, and the guard spares a simulator the 64 decodes and the count
+  // in every other cycle (in hardware it is an enable, operand isolation of the classifier).
+  logic [MaxVec-1:0]   len_mask;  // bit j: j < len_i
+  logic [MaxVec-1:0]   nz_in;     // nonzero (and not reserved) within len
+  logic [MaxVec-1:0]   rsv_in;    // reserved within len
   logic [LenWidth-1:0] nnz_in;
+  logic [DecW-1:0]     dec;       // only the zero and reserved fields matter here
+  logic                unused_dec;
+
+  // A shift by len_i >= MaxVec gives all zeros, so every code is within len.
+  assign len_mask = ~({MaxVec{1'b1}} << len_i);
 
   always_comb begin
-    nnz_in = '0;
-    for (int j = 0; j < MaxVec; j++) begin
-      nnz_in = nnz_in + LenWidth'(nz_in[j]);
+    nz_in      = '0;
+    rsv_in     = '0;
+    nnz_in     = '0;
+    dec        = '0;
+    unused_dec = 1'b0;
+    if (start_i) begin
+      for (int j = 0; j < MaxVec; j++) begin
+        dec        = qsa_pkg::decode_code(codes_i[j*CodeW +: CodeW], bits3_i);
+        // decode_code sets zero for a reserved code too, so a reserved code is never nonzero.
+        nz_in[j]   = ~dec[qsa_pkg::DecZero];
+        rsv_in[j]  = dec[qsa_pkg::DecReserved];
+        // neg and shift are the decoder's business (qsa_decoder).
+        unused_dec = unused_dec ^ (^dec);
+      end
+      nz_in  = nz_in & len_mask;
+      rsv_in = rsv_in & len_mask;
+      for (int j = 0; j < MaxVec; j++) begin
+        nnz_in = nnz_in + LenWidth'(nz_in[j]);
+      end
     end
   end
 
@@ -91,34 +101,46 @@ module qsa_zero_skip #(
   // ---------------------------------------------------------------------------------------
   // Group selection: the lowest Lanes set bits of mask_q
   // ---------------------------------------------------------------------------------------
-  logic [MaxVec-1:0]         sel;       // bits of mask_q in this cycle's group
-  logic [Lanes*IdxWidth-1:0] idx;
-  logic [Lanes-1:0]          lane_en;
-  logic [LenWidth-1:0]       rank;      // set bits of mask_q below index j
+  // A chain of Lanes steps over the remaining mask m: lane l takes the lowest set bit of m
+  // (m & -m, one-hot), its index is the binary encoding of that one-hot bit (index bit b is
+  // set when the bit lies in idx_pat's b-th pattern, the positions j with bit b of j set),
+  // and the step clears it (m & (m - 1)). With no bit left the lane is disabled and shows
+  // index 0. What is left after the last lane is the mask without this cycle's group.
+  logic [IdxWidth*MaxVec-1:0] idx_pat;   // pattern b at [b*MaxVec +: MaxVec]: bit j = j[b]
 
-  always_comb begin
-    sel     = '0;
-    idx     = '0;
-    lane_en = '0;
-    rank    = '0;
-    for (int j = 0; j < MaxVec; j++) begin
-      if (mask_q[j] && (rank < LenWidth'(Lanes))) begin
-        sel[j] = 1'b1;
-        for (int l = 0; l < Lanes; l++) begin
-          if (rank == LenWidth'(l)) begin
-            idx[l*IdxWidth +: IdxWidth] = IdxWidth'(j);
-            lane_en[l]                  = 1'b1;
-          end
-        end
-        rank = rank + LenWidth'(1);
-      end
+  for (genvar b = 0; b < IdxWidth; b++) begin : g_idx_pat
+    for (genvar j = 0; j < MaxVec; j++) begin : g_pos
+      assign idx_pat[b*MaxVec + j] = 1'((j >> b) & 1);
     end
   end
 
-  logic [MaxVec-1:0] mask_rest;  // what remains after this cycle's group
+  logic [Lanes*IdxWidth-1:0] idx;
+  logic [Lanes-1:0]          lane_en;
+  logic [MaxVec-1:0]         rem;       // the mask not yet taken by lanes 0..l-1
+  logic [MaxVec-1:0]         low;       // its lowest set bit
+  logic [IdxWidth-1:0]       lane_idx;  // the index of that bit
+  logic [MaxVec-1:0]         mask_rest; // what remains after this cycle's group
+
+  always_comb begin
+    idx      = '0;
+    lane_en  = '0;
+    rem      = mask_q;
+    low      = '0;
+    lane_idx = '0;
+    for (int l = 0; l < Lanes; l++) begin
+      low        = rem & (~rem + MaxVec'(1));
+      lane_en[l] = |rem;
+      for (int b = 0; b < IdxWidth; b++) begin
+        lane_idx[b] = |(low & idx_pat[b*MaxVec +: MaxVec]);
+      end
+      idx[l*IdxWidth +: IdxWidth] = lane_idx;
+      rem = rem & (rem - MaxVec'(1));
+    end
+    mask_rest = rem;
+  end
+
   logic              valid;
 
-  assign mask_rest = mask_q & ~sel;
   assign valid     = |mask_q;
 
   always_comb begin
