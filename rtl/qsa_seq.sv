@@ -118,7 +118,9 @@ module qsa_seq #(
   output logic [12:0]                 job_ch0_o,
   output logic [Pes-1:0]              job_active_o,
   output logic                        job_wsel_o,       // weight half of the job's group
+  output logic [ActWAddrWidth:0]      job_avail_o,      // words of the job's input half written
   input  logic                        job_done_i,
+  input  logic                        job_row_i,        // the job wrote an output row
   output logic                        compute_clear_o,
   // compute: cycle table and PE stores
   output logic                        tbl_we_o,
@@ -255,7 +257,7 @@ module qsa_seq #(
   assign grant_desc = dma_idle && !req_st && req_desc;
   assign grant_gl   = dma_idle && !req_st && !req_desc && req_gl
                       && (gl_urgent || !(req_ld && ld_urgent));
-  assign grant_ld   = dma_idle && !req_st && !req_desc && req_ld && !grant_gl;
+  assign grant_ld   = dma_idle && !req_st && !req_desc && req_ld && !grant_gl && !gl_urgent;
 
   logic [31:0] desc_addr_d, desc_addr_q;
 
@@ -518,13 +520,38 @@ module qsa_seq #(
   logic [OutRAddrWidth-1:0] st_word_d, st_word_q;
   logic        st_have_d, st_have_q;    // obr_rdata holds the next beat
 
+  // A band's output is stored in pieces as its rows complete: while the band's last group
+  // computes, each output row it finishes (job_row_i) makes its bytes ready (ordy: bytes of the
+  // band in that half), and a piece ends on the last beat boundary within the ready bytes, so
+  // no beat is written twice and the pieces move exactly the beats of one transfer of the band
+  // (spec §8 v2); the last piece, once the band is complete, ends at the band's end. A piece
+  // is at least MinPiece bytes unless it is the last.
+  localparam int MinPiece = 64;
+  logic [31:0] st_done_d, st_done_q;    // bytes of the band stored
+  logic [31:0] st_end_d, st_end_q;      // end of the piece in flight (band-relative)
+  logic        st_fin_d, st_fin_q;      // ... which is the band's last
+  logic [31:0] ordy0_d, ordy0_q, ordy1_d, ordy1_q;  // output bytes ready in half 0 / 1
+
   logic [12:0] st_y1, st_r0, st_r1;     // output rows (after pooling)
+  logic [31:0] st_base;                 // DRAM address of the band's first output byte
+  logic [31:0] st_blen;                 // its output bytes
+  logic [31:0] st_s, st_e;              // the next piece [st_s, st_e)
+  logic        st_piece;
   assign st_y1    = band_end(st_y0_q, d_band_rows, d_comp_h);
   assign st_r0    = d_pool ? (st_y0_q >> 1) : st_y0_q;
   assign st_r1    = d_pool ? (st_y1 >> 1) : st_y1;
-  assign st_addr  = out_base + 32'(st_r0) * d_out_row_bytes;
-  assign st_len   = DmaLenWidth'((32'(st_r1) - 32'(st_r0)) * d_out_row_bytes);
-  assign req_st   = running && out_full_q[st_half_q];
+  assign st_base  = out_base + 32'(st_r0) * d_out_row_bytes;
+  assign st_blen  = (32'(st_r1) - 32'(st_r0)) * d_out_row_bytes;
+  assign st_s     = st_base + st_done_q;
+  assign st_e     = out_full_q[st_half_q] ? st_base + st_blen
+                    : ((st_base + (st_half_q ? ordy1_q : ordy0_q)) & ~32'd7);
+  // (a piece before the band is complete stops short of its end: the last piece is never empty)
+  assign st_piece = (st_e > st_s)
+                    && (out_full_q[st_half_q]
+                        || ((st_e - st_s >= 32'(MinPiece)) && (st_e < st_base + st_blen)));
+  assign st_addr  = st_s;
+  assign st_len   = DmaLenWidth'(st_e - st_s);
+  assign req_st   = running && (st_y0_q < d_comp_h) && st_piece;
 
   // ---------------------------------------------------------------------------------------
   // Compute: group loads and jobs
@@ -568,13 +595,16 @@ module qsa_seq #(
   logic        jhalf_d, jhalf_q;       // its weight half
   logic [PeIdxWidth-1:0] jeg;
   logic [12:0] jch_left;
+  logic        in_loading;             // the job's band is loading into its half
 
   assign jch_left = d_out_c - jch0_q;
   assign jeg      = (jch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(jch_left);
 
   // A load the next job waits for goes before one that only prefetches (qsa_dma serves one
-  // command at a time).
-  assign gl_urgent = (lb_y0_q == cp_y0_q) && (ch0_q == jch0_q);
+  // command at a time), and the job's own group load before its input: a job streams its
+  // input (it starts while the band loads) but needs its weights whole. gl_urgent holds from
+  // the loader's start on that item to its end, across the gaps between its three commands.
+  assign gl_urgent = (lb_y0_q == cp_y0_q) && (ch0_q == jch0_q) && (lb_y0_q < d_comp_h);
   assign ld_urgent = (ld_y0_q == cp_y0_q);
 
   // Code stream position of the group (word, code within it), advanced per group.
@@ -725,6 +755,11 @@ module qsa_seq #(
     st_half_d   = st_half_q;
     st_word_d   = st_word_q;
     st_have_d   = st_have_q;
+    st_done_d   = st_done_q;
+    st_end_d    = st_end_q;
+    st_fin_d    = st_fin_q;
+    ordy0_d     = ordy0_q;
+    ordy1_d     = ordy1_q;
 
     up_clear    = 1'b0;
     up_vec_valid = 1'b0;
@@ -763,6 +798,10 @@ module qsa_seq #(
       ld_half_d  = 1'b0;
       st_y0_d    = '0;
       st_half_d  = 1'b0;
+      st_word_d  = '0;
+      st_done_d  = '0;
+      ordy0_d    = '0;
+      ordy1_d    = '0;
       lst_d      = LIdle;
       lb_y0_d    = '0;
       ch0_d      = '0;
@@ -807,9 +846,11 @@ module qsa_seq #(
     // ---- output stores: read word i, present it, read i+1 on the handshake
     if (grant_st) begin
       obr_re_o    = 1'b1;
-      obr_raddr_o = '0;
-      st_word_d   = OutRAddrWidth'(1);
+      obr_raddr_o = st_word_q;
+      st_word_d   = st_word_q + OutRAddrWidth'(1);
       st_have_d   = 1'b0;
+      st_end_d    = st_e - st_base;
+      st_fin_d    = out_full_q[st_half_q];
     end
     if (own_q == OwnStore) begin
       st_have_d = 1'b1;   // the read issued last cycle has arrived
@@ -825,10 +866,24 @@ module qsa_seq #(
     if (own_q == OwnStore && dma_done_i) begin
       dma_wr_valid_o = 1'b0;
       if (!dma_err_i) begin
-        out_full_d[st_half_q] = 1'b0;
-        st_half_d = !st_half_q;
-        st_y0_d   = st_y1;
+        // the next piece starts at the word after the piece's last (the reader ran one ahead)
+        st_done_d = st_end_q;
+        st_word_d = st_word_q - OutRAddrWidth'(1);
+        if (st_fin_q) begin
+          out_full_d[st_half_q] = 1'b0;
+          st_half_d = !st_half_q;
+          st_y0_d   = st_y1;
+          st_done_d = '0;
+          st_word_d = '0;
+          if (st_half_q) ordy1_d = '0;
+          else           ordy0_d = '0;
+        end
       end
+    end
+    // rows written by a band's last group are ready to store
+    if (job_row_i && jch0_q + 13'(jeg) == d_out_c) begin
+      if (cp_half_q) ordy1_d = ordy1_q + d_out_row_bytes;
+      else           ordy0_d = ordy0_q + d_out_row_bytes;
     end
 
     // ---- group loads: the items in order, each into its weight half once that is free
@@ -942,7 +997,7 @@ module qsa_seq #(
     if (running) begin
       case (jst_q)
         JIdle: begin
-          if (cp_y0_q < d_comp_h && wfull_q[jhalf_q] && in_full_q[cp_half_q]
+          if (cp_y0_q < d_comp_h && wfull_q[jhalf_q] && (in_full_q[cp_half_q] || in_loading)
               && !out_full_q[cp_half_q]) begin
             job_start_o = 1'b1;
             jst_d       = JRun;
@@ -996,6 +1051,10 @@ module qsa_seq #(
   assign job_half_o   = cp_half_q;
   assign job_ch0_o    = jch0_q;
   assign job_wsel_o   = jhalf_q;
+  // A job may start while its band's input loads: it reads only the words already written.
+  assign in_loading   = (own_q == OwnActIn) && (ld_half_q == cp_half_q);
+  assign job_avail_o  = in_full_q[cp_half_q] ? (ActWAddrWidth+1)'(ActHalfBytes / 8)
+                        : (in_loading ? {1'b0, ld_word_q} : '0);
   always_comb begin
     job_active_o = '0;
     for (int p = 0; p < Pes; p++) job_active_o[p] = (PeIdxWidth'(p) < jeg);
@@ -1034,6 +1093,11 @@ module qsa_seq #(
       st_half_q   <= 1'b0;
       st_word_q   <= '0;
       st_have_q   <= 1'b0;
+      st_done_q   <= '0;
+      st_end_q    <= '0;
+      st_fin_q    <= 1'b0;
+      ordy0_q     <= '0;
+      ordy1_q     <= '0;
       lst_q       <= LIdle;
       lb_y0_q     <= '0;
       ch0_q       <= '0;
@@ -1085,6 +1149,11 @@ module qsa_seq #(
       st_half_q   <= st_half_d;
       st_word_q   <= st_word_d;
       st_have_q   <= st_have_d;
+      st_done_q   <= st_done_d;
+      st_end_q    <= st_end_d;
+      st_fin_q    <= st_fin_d;
+      ordy0_q     <= ordy0_d;
+      ordy1_q     <= ordy1_d;
       lst_q       <= lst_d;
       lb_y0_q     <= lb_y0_d;
       ch0_q       <= ch0_d;

@@ -283,7 +283,8 @@ module qsa_top #(
   logic [12:0]                job_y0, job_y1, job_row_lo, job_ch0;
   logic [2:0]                 job_in_mis, job_out_mis;
   logic [Pes-1:0]             job_active;
-  logic                       job_wsel, ld_half;
+  logic                       job_wsel, ld_half, job_row;
+  logic [ActWAddrWidth:0]     job_avail;
   logic                       tbl_we, tbl_first;
   logic [RowWidth-1:0]        tbl_row, ld_row;
   logic [CycWidth-1:0]        tbl_cyc;
@@ -368,7 +369,9 @@ module qsa_top #(
     .job_ch0_o          (job_ch0),
     .job_active_o       (job_active),
     .job_wsel_o         (job_wsel),
+    .job_avail_o        (job_avail),
     .job_done_i         (job_done),
+    .job_row_i          (job_row),
     .compute_clear_o    (compute_clear),
     .tbl_we_o           (tbl_we),
     .tbl_first_o        (tbl_first),
@@ -443,7 +446,9 @@ module qsa_top #(
     .job_ch0_i          (job_ch0),
     .job_active_i       (job_active),
     .job_wsel_i         (job_wsel),
+    .job_avail_i        (job_avail),
     .job_done_o         (job_done),
+    .job_row_o          (job_row),
     .tbl_we_i           (tbl_we),
     .tbl_first_i        (tbl_first),
     .tbl_row_i          (tbl_row),
