@@ -48,6 +48,7 @@ module qsa_compute #(
   localparam int CodeW = qsa_pkg::CodeWidth,
   localparam int LenWidth = $clog2(MaxVec + 1),
   localparam int RowWidth = $clog2(VecRows),
+  localparam int ARowWidth = $clog2(VecRows / 8),
   localparam int VpfWidth = $clog2(VecRows + 1),
   localparam int CycWidth = $clog2(MaxVec + 1),
   localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8),
@@ -110,11 +111,13 @@ module qsa_compute #(
   input  logic [Pes-1:0]              ld_code_we_i,
   input  logic [Pes-1:0]              ld_alpha_we_i,
   input  logic [Pes-1:0]              ld_bias_we_i,
-  input  logic [RowWidth-1:0]         ld_row_i,         // code row, or vector of an α
+  input  logic [RowWidth-1:0]         ld_row_i,         // code row
   input  logic                        ld_half_i,        // weight half (bias)
   input  logic [MaxVec*CodeW-1:0]     ld_codes_i,
-  input  logic [7:0]                  ld_alpha_i,
-  input  logic [31:0]                 ld_bias_i,
+  input  logic [Pes*ARowWidth-1:0]    ld_arow_i,        // per PE: α row, byte enables, data
+  input  logic [Pes*8-1:0]            ld_abe_i,
+  input  logic [Pes*64-1:0]           ld_adata_i,
+  input  logic [Pes*32-1:0]           ld_bias_i,        // per PE
 
   // activation buffer read port: one line of LineWords words
   output logic                        ab_re_o,
@@ -669,17 +672,17 @@ module qsa_compute #(
       .ld_code_we_i (ld_code_we_i[p]),
       .ld_alpha_we_i(ld_alpha_we_i[p]),
       .ld_row_i,
-      .ld_arow_i    (ld_row_i[RowWidth-1:1]),
-      .ld_abyte_i   (ld_row_i[0]),
+      .ld_arow_i    (ld_arow_i[p*ARowWidth +: ARowWidth]),
+      .ld_abe_i     (ld_abe_i[p*8 +: 8]),
+      .ld_adata_i   (ld_adata_i[p*64 +: 64]),
       .ld_codes_i,
-      .ld_alpha_i,
       .ld_bias_we_i (ld_bias_we_i[p]),
       .ld_half_i,
-      .ld_bias_i,
+      .ld_bias_i    (ld_bias_i[p*32 +: 32]),
       .rd_i         (pe_rd),
       .rd_row_i     (pe_rd_row),
-      .rd_arow_i    (pe_rd_vec[RowWidth-1:1]),
-      .rd_asel_i    (pe_rd_vec[0]),
+      .rd_arow_i    (pe_rd_vec[RowWidth-1:3]),
+      .rd_abyte_i   (pe_rd_vec[2:0]),
       .rd_slot_i    (fslot_q),
       .active_i     (job_active_i[p]),
       .init_i       (job_start_i),

@@ -36,7 +36,8 @@ module qsa_seq #(
   localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8),
   localparam int OutRAddrWidth = $clog2(OutHalfBytes / 8),
   localparam int DmaLenWidth = 24,
-  localparam int PeIdxWidth = $clog2(Pes + 1)
+  localparam int PeIdxWidth = $clog2(Pes + 1),
+  localparam int ARowWidth = $clog2(VecRows / 8)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -133,8 +134,10 @@ module qsa_seq #(
   output logic [RowWidth-1:0]         ld_row_o,
   output logic                        ld_half_o,        // weight half being loaded
   output logic [MaxVec*CodeW-1:0]     ld_codes_o,
-  output logic [7:0]                  ld_alpha_o,
-  output logic [31:0]                 ld_bias_o
+  output logic [Pes*ARowWidth-1:0]    ld_arow_o,        // per PE: α row, byte enables, data
+  output logic [Pes*8-1:0]            ld_abe_o,
+  output logic [Pes*64-1:0]           ld_adata_o,
+  output logic [Pes*32-1:0]           ld_bias_o         // per PE: bias
 );
 
   // x / 21 for x < 2^22 (exact: checked exhaustively when this constant was chosen; the
@@ -675,14 +678,110 @@ module qsa_seq #(
     .row_reserved_o(up_reserved)
   );
 
-  // byte reader for α's and biases: byte lane of the current beat, bytes left to take
+  // Beat reader for α's and biases: first lane of the current beat not yet taken, bytes of the
+  // transfer left. Each cycle it takes a prefix of the beat's remaining lanes. α's: lane i is
+  // vector v_i of PE p_i (consecutive over the group, V per PE); every PE writes one 64-bit α
+  // row per cycle, so the prefix stops where a PE would need a second row (a beat takes at
+  // most two cycles). Biases start on a 4-byte lane (sections are 8-byte aligned, a group's
+  // biases at 4·g·E): one or two per beat, each to its PE.
   logic [2:0]  br_lane_d, br_lane_q;
   logic [15:0] br_left_d, br_left_q;
-  logic [23:0] bias_acc_d, bias_acc_q;    // low three bytes of the bias being assembled
-  logic [1:0]  bias_byte_d, bias_byte_q;
-  logic [7:0]  br_byte;
-  logic        br_take;                   // a byte is consumed this cycle
-  assign br_byte = dma_rd_data_i[{br_lane_q, 3'd0} +: 8];
+  logic        br_take;                   // a beat is presented and lanes are taken
+  logic [3:0]  br_n;                      // lanes taken
+  logic        br_beat_done;              // ... and they finish the beat (or the transfer)
+  logic [PeIdxWidth-1:0] br_pp;           // PE and vector of the first lane not taken
+  logic [VpfWidth-1:0]   br_pv;
+  logic [Pes-1:0]        br_we;           // per PE: an α row or a bias is written
+  logic [Pes*ARowWidth-1:0] br_arow;
+  logic [Pes*8-1:0]      br_abe;
+  logic [Pes*64-1:0]     br_adata;
+  logic [Pes*32-1:0]     br_bias;
+  logic [RowWidth-1:0]   hbase;           // first vector row of the loader's weight half
+  assign hbase = lhalf_q ? RowWidth'(VecRows / 2) : RowWidth'(0);
+
+  always_comb begin : p_beat
+    logic [8*PeIdxWidth-1:0] lp;          // per lane: PE, vector row (hbase + v), taken
+    logic [8*RowWidth-1:0]   lvi;
+    logic [7:0]              ltk;
+    logic [PeIdxWidth-1:0]   p, p_prev;
+    logic [VpfWidth-1:0]     v;
+    logic [RowWidth-1:0]     vi;
+    logic [ARowWidth-1:0]    fr;          // the α row of the current PE in this cycle
+    logic                    more;
+    logic [2:0]              rot;
+    logic [7:0]              mask;
+    lp     = '0;
+    lvi    = '0;
+    ltk    = '0;
+    p      = pp_q;
+    p_prev = pp_q;
+    v      = pv_q;
+    fr     = '0;
+    more   = 1'b1;
+    br_n   = '0;
+    vi     = '0;
+    rot    = '0;
+    mask   = '0;
+    br_we    = '0;
+    br_arow  = '0;
+    br_abe   = '0;
+    br_adata = '0;
+    br_bias  = '0;
+    if (lst_q == LAlpha) begin
+      for (int i = 0; i < 8; i++) begin
+        if (3'(i) >= br_lane_q && more) begin
+          vi = hbase + RowWidth'(v);
+          if (3'(i) == br_lane_q || p != p_prev) fr = ARowWidth'(vi >> 3);
+          if (16'(br_n) < br_left_q && ARowWidth'(vi >> 3) == fr) begin
+            ltk[i]                      = 1'b1;
+            lp[i*PeIdxWidth +: PeIdxWidth] = p;
+            lvi[i*RowWidth +: RowWidth] = vi;
+            br_n   = br_n + 4'd1;
+            p_prev = p;
+            if (v + VpfWidth'(1) == d_vpf) begin
+              v = '0;
+              p = p + PeIdxWidth'(1);
+            end else begin
+              v = v + VpfWidth'(1);
+            end
+          end else begin
+            more = 1'b0;
+          end
+        end
+      end
+      // per PE: the lanes it takes, rotated so that lane i lands on byte vi mod 8 of its row
+      for (int q = 0; q < Pes; q++) begin
+        mask = '0;
+        for (int i = 0; i < 8; i++) begin
+          if (ltk[i] && lp[i*PeIdxWidth +: PeIdxWidth] == PeIdxWidth'(q)) begin
+            mask[i] = 1'b1;
+            br_we[q] = 1'b1;
+            br_arow[q*ARowWidth +: ARowWidth] = ARowWidth'(lvi[i*RowWidth +: RowWidth] >> 3);
+            rot = 3'(lvi[i*RowWidth +: RowWidth]) - 3'(i);
+          end
+        end
+        br_abe[q*8 +: 8]    = (mask << rot) | (mask >> (4'd8 - {1'b0, rot}));
+        br_adata[q*64 +: 64] = (dma_rd_data_i << {rot, 3'd0})
+                               | (dma_rd_data_i >> (7'd64 - {1'b0, rot, 3'd0}));
+      end
+    end else begin
+      // biases: lanes [l0, l0 + 4) for PE pp, [4, 8) for PE pp + 1
+      if (br_left_q >= 16'd4) begin
+        br_n = 4'd4;
+        if (br_lane_q == 3'd0 && br_left_q >= 16'd8) br_n = 4'd8;
+      end
+      for (int q = 0; q < Pes; q++) begin
+        br_bias[q*32 +: 32] = (PeIdxWidth'(q) == pp_q) ? dma_rd_data_i[{br_lane_q, 3'd0} +: 32]
+                                                      : dma_rd_data_i[63:32];
+        br_we[q] = (PeIdxWidth'(q) == pp_q && br_n != '0)
+                   || (PeIdxWidth'(q) == pp_q + PeIdxWidth'(1) && br_n == 4'd8);
+      end
+      p = pp_q + PeIdxWidth'(br_n >> 2);
+    end
+    br_pp        = p;
+    br_pv        = v;
+    br_beat_done = (4'(br_lane_q) + br_n == 4'd8) || (16'(br_n) == br_left_q);
+  end
 
   logic                 pop;
   logic [CycWidth-1:0]  pop_cyc;
@@ -740,8 +839,6 @@ module qsa_seq #(
     popped_d    = popped_q;
     br_lane_d   = br_lane_q;
     br_left_d   = br_left_q;
-    bias_acc_d  = bias_acc_q;
-    bias_byte_d = bias_byte_q;
     in_full_d   = in_full_q;
     out_full_d  = out_full_q;
     ld_y0_d     = ld_y0_q;
@@ -777,8 +874,10 @@ module qsa_seq #(
     ld_bias_we_o  = '0;
     ld_row_o      = lrow;
     ld_codes_o    = up_row;
-    ld_alpha_o    = br_byte;
-    ld_bias_o     = {br_byte, bias_acc_q};
+    ld_arow_o     = br_arow;
+    ld_abe_o      = br_abe;
+    ld_adata_o    = br_adata;
+    ld_bias_o     = br_bias;
 
     ab_we_o        = 1'b0;
     ab_whalf_o     = ld_half_q;
@@ -823,7 +922,7 @@ module qsa_seq #(
       ab_we_o = dma_rd_valid_i;
       if (dma_rd_valid_i) ld_word_d = ld_word_q + ActWAddrWidth'(1);
     end
-    // α and bias bytes: one byte per cycle
+    // α and bias bytes: a beat in one or two cycles
     br_take = (own_q == OwnAlpha) && !abort_q && (br_left_q != '0) && dma_rd_valid_i;
 
     // ---- input loads
@@ -940,28 +1039,14 @@ module qsa_seq #(
             cmd_sent_d  = 1'b1;
             br_lane_d   = gl_addr[2:0];
             br_left_d   = 16'(gl_len);
-            bias_byte_d = '0;
           end
           if (br_take) begin
-            br_lane_d = br_lane_q + 3'd1;
-            br_left_d = br_left_q - 16'd1;
-            if (lst_q == LAlpha) begin
-              ld_alpha_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
-              if (pv_q + VpfWidth'(1) == d_vpf) begin
-                pv_d = '0;
-                pp_d = pp_q + PeIdxWidth'(1);
-              end else begin
-                pv_d = pv_q + VpfWidth'(1);
-              end
-            end else begin
-              // little-endian: bias_acc holds bytes 0..2 when byte 3 arrives
-              bias_byte_d = bias_byte_q + 2'd1;
-              bias_acc_d  = {br_byte, bias_acc_q[23:8]};
-              if (bias_byte_q == 2'd3) begin
-                ld_bias_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
-                pp_d = pp_q + PeIdxWidth'(1);
-              end
-            end
+            br_lane_d = br_beat_done ? 3'd0 : br_lane_q + 3'(br_n);
+            br_left_d = br_left_q - 16'(br_n);
+            pp_d      = br_pp;
+            pv_d      = br_pv;
+            if (lst_q == LAlpha) ld_alpha_we_o = br_we;
+            else                 ld_bias_we_o  = br_we;
           end
           if (own_q == OwnAlpha && dma_ok) begin
             cmd_sent_d = 1'b0;
@@ -1032,7 +1117,7 @@ module qsa_seq #(
     case (own_q)
       OwnDesc, OwnActIn: dma_rd_ready_o = 1'b1;
       OwnCodes:          dma_rd_ready_o = up_word_ready || abort_q;
-      OwnAlpha:          dma_rd_ready_o = abort_q || (br_left_q <= 16'd1) || (br_lane_q == 3'd7);
+      OwnAlpha:          dma_rd_ready_o = abort_q || (br_left_q == '0) || br_beat_done;
       default:           dma_rd_ready_o = 1'b0;
     endcase
   end
@@ -1121,8 +1206,6 @@ module qsa_seq #(
       popped_q    <= '0;
       br_lane_q   <= '0;
       br_left_q   <= '0;
-      bias_acc_q  <= '0;
-      bias_byte_q <= '0;
     end else begin
       desc_q      <= desc_d;
       first_q     <= first_d;
@@ -1177,8 +1260,6 @@ module qsa_seq #(
       popped_q    <= popped_d;
       br_lane_q   <= br_lane_d;
       br_left_q   <= br_left_d;
-      bias_acc_q  <= bias_acc_d;
-      bias_byte_q <= bias_byte_d;
     end
   end
 
