@@ -936,8 +936,14 @@ module qsa_seq #(
         mis1_d    = ld_off[2:0];
       end
     end
+    // A band's jobs can all end before its input load does: they start while it streams in
+    // and never read its last bytes when those are only columns past the last window (the
+    // stride steps over them) or bytes of chunks with no nonzero code (skipped). The job
+    // runner has then released the half and moved on (cp_y0 past ld_y0), so the half stays
+    // free: marking it full would hand the band's stale rows to band b+2, whose input would
+    // never load. (A job ending in this very cycle has cp_y0 == ld_y0 and clears it below.)
     if (own_q == OwnActIn && dma_ok) begin
-      in_full_d[ld_half_q] = 1'b1;
+      in_full_d[ld_half_q] = (ld_y0_q >= cp_y0_q);
       ld_half_d = !ld_half_q;
       ld_y0_d   = ld_y1;
     end
