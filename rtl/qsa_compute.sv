@@ -48,6 +48,7 @@ module qsa_compute #(
   localparam int CodeW = qsa_pkg::CodeWidth,
   localparam int LenWidth = $clog2(MaxVec + 1),
   localparam int RowWidth = $clog2(VecRows),
+  localparam int ARowWidth = $clog2(VecRows / 8),
   localparam int VpfWidth = $clog2(VecRows + 1),
   localparam int CycWidth = $clog2(MaxVec + 1),
   localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8),
@@ -96,7 +97,9 @@ module qsa_compute #(
   input  logic [12:0]                 job_ch0_i,
   input  logic [Pes-1:0]              job_active_i,
   input  logic                        job_wsel_i,       // weight half of the group
+  input  logic [ActWAddrWidth:0]      job_avail_i,      // words of the input half written
   output logic                        job_done_o,
+  output logic                        job_row_o,        // an output row of the job is written
 
   // cycle table: max over the group's PEs of ceil(nnz / Lanes) per chunk (row = chunk)
   input  logic                        tbl_we_i,
@@ -108,11 +111,13 @@ module qsa_compute #(
   input  logic [Pes-1:0]              ld_code_we_i,
   input  logic [Pes-1:0]              ld_alpha_we_i,
   input  logic [Pes-1:0]              ld_bias_we_i,
-  input  logic [RowWidth-1:0]         ld_row_i,         // code row, or vector of an α
+  input  logic [RowWidth-1:0]         ld_row_i,         // code row
   input  logic                        ld_half_i,        // weight half (bias)
   input  logic [MaxVec*CodeW-1:0]     ld_codes_i,
-  input  logic [7:0]                  ld_alpha_i,
-  input  logic [31:0]                 ld_bias_i,
+  input  logic [Pes*ARowWidth-1:0]    ld_arow_i,        // per PE: α row, byte enables, data
+  input  logic [Pes*8-1:0]            ld_abe_i,
+  input  logic [Pes*64-1:0]           ld_adata_i,
+  input  logic [Pes*32-1:0]           ld_bias_i,        // per PE
 
   // activation buffer read port: one line of LineWords words
   output logic                        ab_re_o,
@@ -215,12 +220,14 @@ module qsa_compute #(
   logic signed [15:0]  iy_pos;
   logic [OutAddrWidth-1:0] oaddr_pos;   // output byte of this position's first filter
   logic                pos_first, pos_emit;
+  logic                pos_rowend;      // the last emit of an output row
   assign rowb_pos  = rowb_py_q + (dy_q ? st_rb_q : 32'sd0);
   assign colb_pos  = colb_px_q + (dx_q ? st_c_q : 32'sd0);
   assign iy_pos    = iy_py_q + (dy_q ? 16'(cfg_stride_i) : 16'sd0);
   assign oaddr_pos = OutAddrWidth'(orow_q + ocol_q + 32'(job_ch0_i) + 32'(job_out_mis_i));
   assign pos_first = !cfg_pool_i || (!dy_q && !dx_q);
   assign pos_emit  = !cfg_pool_i || (dy_q && dx_q);
+  assign pos_rowend = (px_q + 13'd1 == pos_w_q);
 
   // Rows of the job's weight half: chunk c at wbase + c in the cycle table and the code rows,
   // vector v's α at byte wbase + v of the α rows.
@@ -277,6 +284,8 @@ module qsa_compute #(
   logic [15:0]              walk_off;
   logic [LenWidth-1:0]      walk_left, walk_dst;
   logic signed [31:0]       line_byte;    // first byte of the line (a word boundary)
+  logic signed [31:0]       avail_bytes;  // bytes of the input half written so far
+  assign avail_bytes = $signed(32'({job_avail_i, 3'b000}));
 
   always_comb begin : p_segs
     logic [Segs*LenWidth-1:0] k_n, k_dst, k_qa, k_qb;   // length, window byte, clip offsets
@@ -343,7 +352,8 @@ module qsa_compute #(
       dst  = k_dst[k*LenWidth +: LenWidth];
       st   = k_st[k*16 +: 16];
       take = take && k_ex[k]
-             && (!k_vld[k] || ($signed(k_ahi[k*32 +: 32]) <= line_byte + LineBytes));
+             && (!k_vld[k] || (($signed(k_ahi[k*32 +: 32]) <= line_byte + LineBytes)
+                               && ($signed(k_ahi[k*32 +: 32]) <= avail_bytes)));
       if (take) begin
         st_end    = st + 16'(n);
         sg_rd[k]  = k_vld[k];
@@ -362,13 +372,13 @@ module qsa_compute #(
   end
 
   // meta of a vector, written to its slot when complete
-  // {len, split, cyc, pos_last, first, emit, oaddr}
-  localparam int MetaWidth = 2 * LenWidth + CycWidth + 3 + OutAddrWidth;
+  // {len, split, cyc, rowend, pos_last, first, emit, oaddr}
+  localparam int MetaWidth = 2 * LenWidth + CycWidth + 4 + OutAddrWidth;
   logic [MetaWidth-1:0] pos_meta;
   logic [MetaWidth-1:0] null_meta;                   // the same position, as a null chunk
-  assign pos_meta  = {vlen, len0, vcyc, vlast, pos_first, pos_emit, oaddr_pos};
-  assign null_meta = {LenWidth'(0), LenWidth'(0), CycWidth'(1), vlast, pos_first, pos_emit,
-                      oaddr_pos};
+  assign pos_meta  = {vlen, len0, vcyc, pos_rowend, vlast, pos_first, pos_emit, oaddr_pos};
+  assign null_meta = {LenWidth'(0), LenWidth'(0), CycWidth'(1), pos_rowend, vlast, pos_first,
+                      pos_emit, oaddr_pos};
 
   // fetch pipeline register (F1: merge into the window slot)
   logic                    m_valid_d, m_valid_q;
@@ -579,7 +589,7 @@ module qsa_compute #(
   logic                 cslot_d, cslot_q;      // next slot to start
   logic                 cur_slot_d;
   logic [CycWidth-1:0]  rem_d, rem_q;          // group cycles left of the current vector
-  logic [2:0]           cur_flags_d, cur_flags_q;   // {pos_last, first, emit}
+  logic [3:0]           cur_flags_d, cur_flags_q;   // {rowend, pos_last, first, emit}
   logic [OutAddrWidth-1:0] cur_oaddr_d, cur_oaddr_q;
   logic [MetaWidth-1:0] cmeta;
   logic                 bypass;                // the next vector completes its fetch now
@@ -612,7 +622,7 @@ module qsa_compute #(
       cur_slot_d  = cslot_q;
       cslot_d     = !cslot_q;
       rem_d       = cmeta[MetaWidth - 2 * LenWidth - 1 -: CycWidth];
-      cur_flags_d = cmeta[OutAddrWidth +: 3];
+      cur_flags_d = cmeta[OutAddrWidth +: 4];
       cur_oaddr_d = cmeta[OutAddrWidth-1:0];
     end
     if (clear_i) begin
@@ -626,14 +636,19 @@ module qsa_compute #(
   // Output delay line: a position's result leaves the PEs 4 cycles after its last group cycle.
   localparam int OutDelay = 4;
   logic [OutDelay-1:0]                 od_valid_d, od_valid_q;
+  logic [OutDelay-1:0]                 od_row_d, od_row_q;     // ... and ends an output row
   logic [OutDelay*OutAddrWidth-1:0]    od_addr_d, od_addr_q;
   logic                                pos_done;   // a position's last group cycle
   assign pos_done = grp_valid && grp_last && cur_flags_q[2];
 
   always_comb begin
     od_valid_d = {od_valid_q[OutDelay-2:0], pos_done && cur_flags_q[0]};  // emit
+    od_row_d   = {od_row_q[OutDelay-2:0], pos_done && cur_flags_q[0] && cur_flags_q[3]};
     od_addr_d  = {od_addr_q[(OutDelay-1)*OutAddrWidth-1:0], cur_oaddr_q};
-    if (clear_i) od_valid_d = '0;
+    if (clear_i) begin
+      od_valid_d = '0;
+      od_row_d   = '0;
+    end
   end
 
   // ---------------------------------------------------------------------------------------
@@ -657,17 +672,17 @@ module qsa_compute #(
       .ld_code_we_i (ld_code_we_i[p]),
       .ld_alpha_we_i(ld_alpha_we_i[p]),
       .ld_row_i,
-      .ld_arow_i    (ld_row_i[RowWidth-1:1]),
-      .ld_abyte_i   (ld_row_i[0]),
+      .ld_arow_i    (ld_arow_i[p*ARowWidth +: ARowWidth]),
+      .ld_abe_i     (ld_abe_i[p*8 +: 8]),
+      .ld_adata_i   (ld_adata_i[p*64 +: 64]),
       .ld_codes_i,
-      .ld_alpha_i,
       .ld_bias_we_i (ld_bias_we_i[p]),
       .ld_half_i,
-      .ld_bias_i,
+      .ld_bias_i    (ld_bias_i[p*32 +: 32]),
       .rd_i         (pe_rd),
       .rd_row_i     (pe_rd_row),
-      .rd_arow_i    (pe_rd_vec[RowWidth-1:1]),
-      .rd_asel_i    (pe_rd_vec[0]),
+      .rd_arow_i    (pe_rd_vec[RowWidth-1:3]),
+      .rd_abyte_i   (pe_rd_vec[2:0]),
       .rd_slot_i    (fslot_q),
       .active_i     (job_active_i[p]),
       .init_i       (job_start_i),
@@ -701,6 +716,7 @@ module qsa_compute #(
   assign unused_out_valid = ^pe_out_valid[Pes-1:0];
 
   assign ob_we_o    = od_valid_q[OutDelay-1];
+  assign job_row_o  = od_row_q[OutDelay-1];
   assign ob_half_o  = job_half_i;
   assign ob_waddr_o = od_addr_q[(OutDelay-1)*OutAddrWidth +: OutAddrWidth];
   assign ob_wbyte_o = pe_out;
@@ -791,6 +807,7 @@ module qsa_compute #(
       cur_flags_q  <= '0;
       cur_oaddr_q  <= '0;
       od_valid_q   <= '0;
+      od_row_q     <= '0;
       od_addr_q    <= '0;
       busy_q       <= 1'b0;
     end else begin
@@ -842,6 +859,7 @@ module qsa_compute #(
       cur_flags_q  <= cur_flags_d;
       cur_oaddr_q  <= cur_oaddr_d;
       od_valid_q   <= od_valid_d;
+      od_row_q     <= od_row_d;
       od_addr_q    <= od_addr_d;
       busy_q       <= busy_d;
     end

@@ -15,13 +15,13 @@
 // still gets its own α multiply (two multipliers).
 //
 // Storage. The PE holds its filter's codes (one 64-code row per chunk, codes in the uniform
-// 3-bit form of qsa_code_unpack), the α mantissas (two per 16-bit row: vector v at row
-// v / 2, byte v mod 2) and two biases (one per weight half). They are written through the load
+// 3-bit form of qsa_code_unpack), the α mantissas (eight per 64-bit row: vector v at row
+// v / 8, byte v mod 8, written a beat at a time) and two biases (one per weight half). They are written through the load
 // port (ld_*); the array's sequencer places a group in one weight half of the rows (or uses
 // them all), so the next group can load while a job runs on the other half (wsel_i). The array prefetches the code row and the α row of the next chunk into one
 // of two slots (rd_i, one-cycle read, captured the cycle after), so a chunk's codes can be
-// fetched while the previous chunk computes; rd_asel_i takes v1's α byte as v0's (a single
-// vector at an odd index).
+// fetched while the previous chunk computes; rd_abyte_i picks v0's α in the row (v1's is the
+// next byte: a chunk of two starts at an even vector).
 //
 // Pipeline, per chunk (the array guarantees the timing, nothing here stalls):
 //   start_i          load the chunk from slot start_slot_i (or straight from the store when
@@ -53,7 +53,7 @@ module qsa_pe #(
   localparam int IdxWidth = $clog2(MaxVec),
   localparam int LenWidth = $clog2(MaxVec + 1),
   localparam int RowWidth = $clog2(VecRows),
-  localparam int ARowWidth = $clog2(VecRows / 2),
+  localparam int ARowWidth = $clog2(VecRows / 8),
   localparam int LaneCntWidth = $clog2(Lanes + 1),
   localparam int PpWidth = qsa_pkg::PpCountWidth + 1,
   localparam int AW = qsa_pkg::ActWidth
@@ -66,10 +66,10 @@ module qsa_pe #(
   input  logic                          ld_code_we_i,
   input  logic                          ld_alpha_we_i,
   input  logic [RowWidth-1:0]           ld_row_i,      // code row
-  input  logic [ARowWidth-1:0]          ld_arow_i,     // α row
-  input  logic                          ld_abyte_i,    // α byte within the row
+  input  logic [ARowWidth-1:0]          ld_arow_i,     // α row (8 mantissas)
+  input  logic [7:0]                    ld_abe_i,      // ... its bytes written
+  input  logic [63:0]                   ld_adata_i,
   input  logic [MaxVec*CodeW-1:0]       ld_codes_i,
-  input  logic [qsa_pkg::AlphaBits-1:0] ld_alpha_i,
   input  logic                          ld_bias_we_i,
   input  logic                          ld_half_i,     // bias of weight half 0 or 1
   input  logic [qsa_pkg::AccWidth-1:0]  ld_bias_i,
@@ -78,7 +78,7 @@ module qsa_pe #(
   input  logic                          rd_i,
   input  logic [RowWidth-1:0]           rd_row_i,
   input  logic [ARowWidth-1:0]          rd_arow_i,
-  input  logic                          rd_asel_i,     // v0's α is the row's high byte
+  input  logic [2:0]                    rd_abyte_i,    // v0's α: byte of the row (v1's next)
   input  logic                          rd_slot_i,
 
   // chunk control
@@ -122,7 +122,7 @@ module qsa_pe #(
   // Stores and prefetch slots
   // ---------------------------------------------------------------------------------------
   logic [RowBits-1:0]  code_rdata;
-  logic [2*AlphaB-1:0] alpha_rdata;   // {α of the odd vector, α of the even vector}
+  logic [8*AlphaB-1:0] alpha_rdata;   // eight α's
 
   qsa_mem #(.Width(RowBits), .Depth(VecRows)) u_code_store (
     .clk_i,
@@ -135,18 +135,19 @@ module qsa_pe #(
     .rdata_o(code_rdata)
   );
 
-  qsa_mem #(.Width(2 * AlphaB), .Depth(VecRows / 2)) u_alpha_store (
+  qsa_mem #(.Width(8 * AlphaB), .Depth(VecRows / 8)) u_alpha_store (
     .clk_i,
     .we_i   (ld_alpha_we_i),
     .waddr_i(ld_arow_i),
-    .wdata_i({ld_alpha_i, ld_alpha_i}),
-    .wbe_i  ({ld_abyte_i, !ld_abyte_i}),
+    .wdata_i(ld_adata_i),
+    .wbe_i  (ld_abe_i),
     .re_i   (rd_i),
     .raddr_i(rd_arow_i),
     .rdata_o(alpha_rdata)
   );
 
-  logic                rd_q, rd_slot_q, rd_asel_q;
+  logic                rd_q, rd_slot_q;
+  logic [2:0]          rd_abyte_q;
   logic [2*AlphaB-1:0] rd_alphas;     // {α1, α0} of the chunk read
   logic [RowBits-1:0]  slot0_codes_d, slot0_codes_q, slot1_codes_d, slot1_codes_q;
   logic [2*AlphaB-1:0] slot0_alpha_d, slot0_alpha_q, slot1_alpha_d, slot1_alpha_q;
@@ -154,7 +155,7 @@ module qsa_pe #(
   logic [2*AlphaB-1:0] start_alpha;
   logic                rd_now;        // the chunk starting arrives from the store now
 
-  assign rd_alphas     = rd_asel_q ? {AlphaB'(0), alpha_rdata[AlphaB +: AlphaB]} : alpha_rdata;
+  assign rd_alphas     = (2*AlphaB)'({AlphaB'(0), alpha_rdata} >> {rd_abyte_q, 3'b000});
   assign slot0_codes_d = (rd_q && !rd_slot_q) ? code_rdata : slot0_codes_q;
   assign slot0_alpha_d = (rd_q && !rd_slot_q) ? rd_alphas : slot0_alpha_q;
   assign slot1_codes_d = (rd_q && rd_slot_q) ? code_rdata : slot1_codes_q;
@@ -169,7 +170,7 @@ module qsa_pe #(
     if (!rst_ni) begin
       rd_q          <= 1'b0;
       rd_slot_q     <= 1'b0;
-      rd_asel_q     <= 1'b0;
+      rd_abyte_q    <= '0;
       slot0_codes_q <= '0;
       slot0_alpha_q <= '0;
       slot1_codes_q <= '0;
@@ -177,7 +178,7 @@ module qsa_pe #(
     end else begin
       rd_q          <= rd_i;
       rd_slot_q     <= rd_slot_i;
-      rd_asel_q     <= rd_asel_i;
+      rd_abyte_q    <= rd_abyte_i;
       slot0_codes_q <= slot0_codes_d;
       slot0_alpha_q <= slot0_alpha_d;
       slot1_codes_q <= slot1_codes_d;

@@ -36,7 +36,8 @@ module qsa_seq #(
   localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8),
   localparam int OutRAddrWidth = $clog2(OutHalfBytes / 8),
   localparam int DmaLenWidth = 24,
-  localparam int PeIdxWidth = $clog2(Pes + 1)
+  localparam int PeIdxWidth = $clog2(Pes + 1),
+  localparam int ARowWidth = $clog2(VecRows / 8)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -118,7 +119,9 @@ module qsa_seq #(
   output logic [12:0]                 job_ch0_o,
   output logic [Pes-1:0]              job_active_o,
   output logic                        job_wsel_o,       // weight half of the job's group
+  output logic [ActWAddrWidth:0]      job_avail_o,      // words of the job's input half written
   input  logic                        job_done_i,
+  input  logic                        job_row_i,        // the job wrote an output row
   output logic                        compute_clear_o,
   // compute: cycle table and PE stores
   output logic                        tbl_we_o,
@@ -131,8 +134,10 @@ module qsa_seq #(
   output logic [RowWidth-1:0]         ld_row_o,
   output logic                        ld_half_o,        // weight half being loaded
   output logic [MaxVec*CodeW-1:0]     ld_codes_o,
-  output logic [7:0]                  ld_alpha_o,
-  output logic [31:0]                 ld_bias_o
+  output logic [Pes*ARowWidth-1:0]    ld_arow_o,        // per PE: α row, byte enables, data
+  output logic [Pes*8-1:0]            ld_abe_o,
+  output logic [Pes*64-1:0]           ld_adata_o,
+  output logic [Pes*32-1:0]           ld_bias_o         // per PE: bias
 );
 
   // x / 21 for x < 2^22 (exact: checked exhaustively when this constant was chosen; the
@@ -255,7 +260,7 @@ module qsa_seq #(
   assign grant_desc = dma_idle && !req_st && req_desc;
   assign grant_gl   = dma_idle && !req_st && !req_desc && req_gl
                       && (gl_urgent || !(req_ld && ld_urgent));
-  assign grant_ld   = dma_idle && !req_st && !req_desc && req_ld && !grant_gl;
+  assign grant_ld   = dma_idle && !req_st && !req_desc && req_ld && !grant_gl && !gl_urgent;
 
   logic [31:0] desc_addr_d, desc_addr_q;
 
@@ -518,13 +523,38 @@ module qsa_seq #(
   logic [OutRAddrWidth-1:0] st_word_d, st_word_q;
   logic        st_have_d, st_have_q;    // obr_rdata holds the next beat
 
+  // A band's output is stored in pieces as its rows complete: while the band's last group
+  // computes, each output row it finishes (job_row_i) makes its bytes ready (ordy: bytes of the
+  // band in that half), and a piece ends on the last beat boundary within the ready bytes, so
+  // no beat is written twice and the pieces move exactly the beats of one transfer of the band
+  // (spec §8 v2); the last piece, once the band is complete, ends at the band's end. A piece
+  // is at least MinPiece bytes unless it is the last.
+  localparam int MinPiece = 64;
+  logic [31:0] st_done_d, st_done_q;    // bytes of the band stored
+  logic [31:0] st_end_d, st_end_q;      // end of the piece in flight (band-relative)
+  logic        st_fin_d, st_fin_q;      // ... which is the band's last
+  logic [31:0] ordy0_d, ordy0_q, ordy1_d, ordy1_q;  // output bytes ready in half 0 / 1
+
   logic [12:0] st_y1, st_r0, st_r1;     // output rows (after pooling)
+  logic [31:0] st_base;                 // DRAM address of the band's first output byte
+  logic [31:0] st_blen;                 // its output bytes
+  logic [31:0] st_s, st_e;              // the next piece [st_s, st_e)
+  logic        st_piece;
   assign st_y1    = band_end(st_y0_q, d_band_rows, d_comp_h);
   assign st_r0    = d_pool ? (st_y0_q >> 1) : st_y0_q;
   assign st_r1    = d_pool ? (st_y1 >> 1) : st_y1;
-  assign st_addr  = out_base + 32'(st_r0) * d_out_row_bytes;
-  assign st_len   = DmaLenWidth'((32'(st_r1) - 32'(st_r0)) * d_out_row_bytes);
-  assign req_st   = running && out_full_q[st_half_q];
+  assign st_base  = out_base + 32'(st_r0) * d_out_row_bytes;
+  assign st_blen  = (32'(st_r1) - 32'(st_r0)) * d_out_row_bytes;
+  assign st_s     = st_base + st_done_q;
+  assign st_e     = out_full_q[st_half_q] ? st_base + st_blen
+                    : ((st_base + (st_half_q ? ordy1_q : ordy0_q)) & ~32'd7);
+  // (a piece before the band is complete stops short of its end: the last piece is never empty)
+  assign st_piece = (st_e > st_s)
+                    && (out_full_q[st_half_q]
+                        || ((st_e - st_s >= 32'(MinPiece)) && (st_e < st_base + st_blen)));
+  assign st_addr  = st_s;
+  assign st_len   = DmaLenWidth'(st_e - st_s);
+  assign req_st   = running && (st_y0_q < d_comp_h) && st_piece;
 
   // ---------------------------------------------------------------------------------------
   // Compute: group loads and jobs
@@ -568,13 +598,16 @@ module qsa_seq #(
   logic        jhalf_d, jhalf_q;       // its weight half
   logic [PeIdxWidth-1:0] jeg;
   logic [12:0] jch_left;
+  logic        in_loading;             // the job's band is loading into its half
 
   assign jch_left = d_out_c - jch0_q;
   assign jeg      = (jch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(jch_left);
 
   // A load the next job waits for goes before one that only prefetches (qsa_dma serves one
-  // command at a time).
-  assign gl_urgent = (lb_y0_q == cp_y0_q) && (ch0_q == jch0_q);
+  // command at a time), and the job's own group load before its input: a job streams its
+  // input (it starts while the band loads) but needs its weights whole. gl_urgent holds from
+  // the loader's start on that item to its end, across the gaps between its three commands.
+  assign gl_urgent = (lb_y0_q == cp_y0_q) && (ch0_q == jch0_q) && (lb_y0_q < d_comp_h);
   assign ld_urgent = (ld_y0_q == cp_y0_q);
 
   // Code stream position of the group (word, code within it), advanced per group.
@@ -645,14 +678,110 @@ module qsa_seq #(
     .row_reserved_o(up_reserved)
   );
 
-  // byte reader for α's and biases: byte lane of the current beat, bytes left to take
+  // Beat reader for α's and biases: first lane of the current beat not yet taken, bytes of the
+  // transfer left. Each cycle it takes a prefix of the beat's remaining lanes. α's: lane i is
+  // vector v_i of PE p_i (consecutive over the group, V per PE); every PE writes one 64-bit α
+  // row per cycle, so the prefix stops where a PE would need a second row (a beat takes at
+  // most two cycles). Biases start on a 4-byte lane (sections are 8-byte aligned, a group's
+  // biases at 4·g·E): one or two per beat, each to its PE.
   logic [2:0]  br_lane_d, br_lane_q;
   logic [15:0] br_left_d, br_left_q;
-  logic [23:0] bias_acc_d, bias_acc_q;    // low three bytes of the bias being assembled
-  logic [1:0]  bias_byte_d, bias_byte_q;
-  logic [7:0]  br_byte;
-  logic        br_take;                   // a byte is consumed this cycle
-  assign br_byte = dma_rd_data_i[{br_lane_q, 3'd0} +: 8];
+  logic        br_take;                   // a beat is presented and lanes are taken
+  logic [3:0]  br_n;                      // lanes taken
+  logic        br_beat_done;              // ... and they finish the beat (or the transfer)
+  logic [PeIdxWidth-1:0] br_pp;           // PE and vector of the first lane not taken
+  logic [VpfWidth-1:0]   br_pv;
+  logic [Pes-1:0]        br_we;           // per PE: an α row or a bias is written
+  logic [Pes*ARowWidth-1:0] br_arow;
+  logic [Pes*8-1:0]      br_abe;
+  logic [Pes*64-1:0]     br_adata;
+  logic [Pes*32-1:0]     br_bias;
+  logic [RowWidth-1:0]   hbase;           // first vector row of the loader's weight half
+  assign hbase = lhalf_q ? RowWidth'(VecRows / 2) : RowWidth'(0);
+
+  always_comb begin : p_beat
+    logic [8*PeIdxWidth-1:0] lp;          // per lane: PE, vector row (hbase + v), taken
+    logic [8*RowWidth-1:0]   lvi;
+    logic [7:0]              ltk;
+    logic [PeIdxWidth-1:0]   p, p_prev;
+    logic [VpfWidth-1:0]     v;
+    logic [RowWidth-1:0]     vi;
+    logic [ARowWidth-1:0]    fr;          // the α row of the current PE in this cycle
+    logic                    more;
+    logic [2:0]              rot;
+    logic [7:0]              mask;
+    lp     = '0;
+    lvi    = '0;
+    ltk    = '0;
+    p      = pp_q;
+    p_prev = pp_q;
+    v      = pv_q;
+    fr     = '0;
+    more   = 1'b1;
+    br_n   = '0;
+    vi     = '0;
+    rot    = '0;
+    mask   = '0;
+    br_we    = '0;
+    br_arow  = '0;
+    br_abe   = '0;
+    br_adata = '0;
+    br_bias  = '0;
+    if (lst_q == LAlpha) begin
+      for (int i = 0; i < 8; i++) begin
+        if (3'(i) >= br_lane_q && more) begin
+          vi = hbase + RowWidth'(v);
+          if (3'(i) == br_lane_q || p != p_prev) fr = ARowWidth'(vi >> 3);
+          if (16'(br_n) < br_left_q && ARowWidth'(vi >> 3) == fr) begin
+            ltk[i]                      = 1'b1;
+            lp[i*PeIdxWidth +: PeIdxWidth] = p;
+            lvi[i*RowWidth +: RowWidth] = vi;
+            br_n   = br_n + 4'd1;
+            p_prev = p;
+            if (v + VpfWidth'(1) == d_vpf) begin
+              v = '0;
+              p = p + PeIdxWidth'(1);
+            end else begin
+              v = v + VpfWidth'(1);
+            end
+          end else begin
+            more = 1'b0;
+          end
+        end
+      end
+      // per PE: the lanes it takes, rotated so that lane i lands on byte vi mod 8 of its row
+      for (int q = 0; q < Pes; q++) begin
+        mask = '0;
+        for (int i = 0; i < 8; i++) begin
+          if (ltk[i] && lp[i*PeIdxWidth +: PeIdxWidth] == PeIdxWidth'(q)) begin
+            mask[i] = 1'b1;
+            br_we[q] = 1'b1;
+            br_arow[q*ARowWidth +: ARowWidth] = ARowWidth'(lvi[i*RowWidth +: RowWidth] >> 3);
+            rot = 3'(lvi[i*RowWidth +: RowWidth]) - 3'(i);
+          end
+        end
+        br_abe[q*8 +: 8]    = (mask << rot) | (mask >> (4'd8 - {1'b0, rot}));
+        br_adata[q*64 +: 64] = (dma_rd_data_i << {rot, 3'd0})
+                               | (dma_rd_data_i >> (7'd64 - {1'b0, rot, 3'd0}));
+      end
+    end else begin
+      // biases: lanes [l0, l0 + 4) for PE pp, [4, 8) for PE pp + 1
+      if (br_left_q >= 16'd4) begin
+        br_n = 4'd4;
+        if (br_lane_q == 3'd0 && br_left_q >= 16'd8) br_n = 4'd8;
+      end
+      for (int q = 0; q < Pes; q++) begin
+        br_bias[q*32 +: 32] = (PeIdxWidth'(q) == pp_q) ? dma_rd_data_i[{br_lane_q, 3'd0} +: 32]
+                                                      : dma_rd_data_i[63:32];
+        br_we[q] = (PeIdxWidth'(q) == pp_q && br_n != '0)
+                   || (PeIdxWidth'(q) == pp_q + PeIdxWidth'(1) && br_n == 4'd8);
+      end
+      p = pp_q + PeIdxWidth'(br_n >> 2);
+    end
+    br_pp        = p;
+    br_pv        = v;
+    br_beat_done = (4'(br_lane_q) + br_n == 4'd8) || (16'(br_n) == br_left_q);
+  end
 
   logic                 pop;
   logic [CycWidth-1:0]  pop_cyc;
@@ -710,8 +839,6 @@ module qsa_seq #(
     popped_d    = popped_q;
     br_lane_d   = br_lane_q;
     br_left_d   = br_left_q;
-    bias_acc_d  = bias_acc_q;
-    bias_byte_d = bias_byte_q;
     in_full_d   = in_full_q;
     out_full_d  = out_full_q;
     ld_y0_d     = ld_y0_q;
@@ -725,6 +852,11 @@ module qsa_seq #(
     st_half_d   = st_half_q;
     st_word_d   = st_word_q;
     st_have_d   = st_have_q;
+    st_done_d   = st_done_q;
+    st_end_d    = st_end_q;
+    st_fin_d    = st_fin_q;
+    ordy0_d     = ordy0_q;
+    ordy1_d     = ordy1_q;
 
     up_clear    = 1'b0;
     up_vec_valid = 1'b0;
@@ -742,8 +874,10 @@ module qsa_seq #(
     ld_bias_we_o  = '0;
     ld_row_o      = lrow;
     ld_codes_o    = up_row;
-    ld_alpha_o    = br_byte;
-    ld_bias_o     = {br_byte, bias_acc_q};
+    ld_arow_o     = br_arow;
+    ld_abe_o      = br_abe;
+    ld_adata_o    = br_adata;
+    ld_bias_o     = br_bias;
 
     ab_we_o        = 1'b0;
     ab_whalf_o     = ld_half_q;
@@ -763,6 +897,10 @@ module qsa_seq #(
       ld_half_d  = 1'b0;
       st_y0_d    = '0;
       st_half_d  = 1'b0;
+      st_word_d  = '0;
+      st_done_d  = '0;
+      ordy0_d    = '0;
+      ordy1_d    = '0;
       lst_d      = LIdle;
       lb_y0_d    = '0;
       ch0_d      = '0;
@@ -784,7 +922,7 @@ module qsa_seq #(
       ab_we_o = dma_rd_valid_i;
       if (dma_rd_valid_i) ld_word_d = ld_word_q + ActWAddrWidth'(1);
     end
-    // α and bias bytes: one byte per cycle
+    // α and bias bytes: a beat in one or two cycles
     br_take = (own_q == OwnAlpha) && !abort_q && (br_left_q != '0) && dma_rd_valid_i;
 
     // ---- input loads
@@ -798,8 +936,14 @@ module qsa_seq #(
         mis1_d    = ld_off[2:0];
       end
     end
+    // A band's jobs can all end before its input load does: they start while it streams in
+    // and never read its last bytes when those are only columns past the last window (the
+    // stride steps over them) or bytes of chunks with no nonzero code (skipped). The job
+    // runner has then released the half and moved on (cp_y0 past ld_y0), so the half stays
+    // free: marking it full would hand the band's stale rows to band b+2, whose input would
+    // never load. (A job ending in this very cycle has cp_y0 == ld_y0 and clears it below.)
     if (own_q == OwnActIn && dma_ok) begin
-      in_full_d[ld_half_q] = 1'b1;
+      in_full_d[ld_half_q] = (ld_y0_q >= cp_y0_q);
       ld_half_d = !ld_half_q;
       ld_y0_d   = ld_y1;
     end
@@ -807,9 +951,11 @@ module qsa_seq #(
     // ---- output stores: read word i, present it, read i+1 on the handshake
     if (grant_st) begin
       obr_re_o    = 1'b1;
-      obr_raddr_o = '0;
-      st_word_d   = OutRAddrWidth'(1);
+      obr_raddr_o = st_word_q;
+      st_word_d   = st_word_q + OutRAddrWidth'(1);
       st_have_d   = 1'b0;
+      st_end_d    = st_e - st_base;
+      st_fin_d    = out_full_q[st_half_q];
     end
     if (own_q == OwnStore) begin
       st_have_d = 1'b1;   // the read issued last cycle has arrived
@@ -825,10 +971,24 @@ module qsa_seq #(
     if (own_q == OwnStore && dma_done_i) begin
       dma_wr_valid_o = 1'b0;
       if (!dma_err_i) begin
-        out_full_d[st_half_q] = 1'b0;
-        st_half_d = !st_half_q;
-        st_y0_d   = st_y1;
+        // the next piece starts at the word after the piece's last (the reader ran one ahead)
+        st_done_d = st_end_q;
+        st_word_d = st_word_q - OutRAddrWidth'(1);
+        if (st_fin_q) begin
+          out_full_d[st_half_q] = 1'b0;
+          st_half_d = !st_half_q;
+          st_y0_d   = st_y1;
+          st_done_d = '0;
+          st_word_d = '0;
+          if (st_half_q) ordy1_d = '0;
+          else           ordy0_d = '0;
+        end
       end
+    end
+    // rows written by a band's last group are ready to store
+    if (job_row_i && jch0_q + 13'(jeg) == d_out_c) begin
+      if (cp_half_q) ordy1_d = ordy1_q + d_out_row_bytes;
+      else           ordy0_d = ordy0_q + d_out_row_bytes;
     end
 
     // ---- group loads: the items in order, each into its weight half once that is free
@@ -885,28 +1045,14 @@ module qsa_seq #(
             cmd_sent_d  = 1'b1;
             br_lane_d   = gl_addr[2:0];
             br_left_d   = 16'(gl_len);
-            bias_byte_d = '0;
           end
           if (br_take) begin
-            br_lane_d = br_lane_q + 3'd1;
-            br_left_d = br_left_q - 16'd1;
-            if (lst_q == LAlpha) begin
-              ld_alpha_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
-              if (pv_q + VpfWidth'(1) == d_vpf) begin
-                pv_d = '0;
-                pp_d = pp_q + PeIdxWidth'(1);
-              end else begin
-                pv_d = pv_q + VpfWidth'(1);
-              end
-            end else begin
-              // little-endian: bias_acc holds bytes 0..2 when byte 3 arrives
-              bias_byte_d = bias_byte_q + 2'd1;
-              bias_acc_d  = {br_byte, bias_acc_q[23:8]};
-              if (bias_byte_q == 2'd3) begin
-                ld_bias_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
-                pp_d = pp_q + PeIdxWidth'(1);
-              end
-            end
+            br_lane_d = br_beat_done ? 3'd0 : br_lane_q + 3'(br_n);
+            br_left_d = br_left_q - 16'(br_n);
+            pp_d      = br_pp;
+            pv_d      = br_pv;
+            if (lst_q == LAlpha) ld_alpha_we_o = br_we;
+            else                 ld_bias_we_o  = br_we;
           end
           if (own_q == OwnAlpha && dma_ok) begin
             cmd_sent_d = 1'b0;
@@ -942,7 +1088,7 @@ module qsa_seq #(
     if (running) begin
       case (jst_q)
         JIdle: begin
-          if (cp_y0_q < d_comp_h && wfull_q[jhalf_q] && in_full_q[cp_half_q]
+          if (cp_y0_q < d_comp_h && wfull_q[jhalf_q] && (in_full_q[cp_half_q] || in_loading)
               && !out_full_q[cp_half_q]) begin
             job_start_o = 1'b1;
             jst_d       = JRun;
@@ -977,7 +1123,7 @@ module qsa_seq #(
     case (own_q)
       OwnDesc, OwnActIn: dma_rd_ready_o = 1'b1;
       OwnCodes:          dma_rd_ready_o = up_word_ready || abort_q;
-      OwnAlpha:          dma_rd_ready_o = abort_q || (br_left_q <= 16'd1) || (br_lane_q == 3'd7);
+      OwnAlpha:          dma_rd_ready_o = abort_q || (br_left_q == '0) || br_beat_done;
       default:           dma_rd_ready_o = 1'b0;
     endcase
   end
@@ -996,6 +1142,10 @@ module qsa_seq #(
   assign job_half_o   = cp_half_q;
   assign job_ch0_o    = jch0_q;
   assign job_wsel_o   = jhalf_q;
+  // A job may start while its band's input loads: it reads only the words already written.
+  assign in_loading   = (own_q == OwnActIn) && (ld_half_q == cp_half_q);
+  assign job_avail_o  = in_full_q[cp_half_q] ? (ActWAddrWidth+1)'(ActHalfBytes / 8)
+                        : (in_loading ? {1'b0, ld_word_q} : '0);
   always_comb begin
     job_active_o = '0;
     for (int p = 0; p < Pes; p++) job_active_o[p] = (PeIdxWidth'(p) < jeg);
@@ -1034,6 +1184,11 @@ module qsa_seq #(
       st_half_q   <= 1'b0;
       st_word_q   <= '0;
       st_have_q   <= 1'b0;
+      st_done_q   <= '0;
+      st_end_q    <= '0;
+      st_fin_q    <= 1'b0;
+      ordy0_q     <= '0;
+      ordy1_q     <= '0;
       lst_q       <= LIdle;
       lb_y0_q     <= '0;
       ch0_q       <= '0;
@@ -1057,8 +1212,6 @@ module qsa_seq #(
       popped_q    <= '0;
       br_lane_q   <= '0;
       br_left_q   <= '0;
-      bias_acc_q  <= '0;
-      bias_byte_q <= '0;
     end else begin
       desc_q      <= desc_d;
       first_q     <= first_d;
@@ -1085,6 +1238,11 @@ module qsa_seq #(
       st_half_q   <= st_half_d;
       st_word_q   <= st_word_d;
       st_have_q   <= st_have_d;
+      st_done_q   <= st_done_d;
+      st_end_q    <= st_end_d;
+      st_fin_q    <= st_fin_d;
+      ordy0_q     <= ordy0_d;
+      ordy1_q     <= ordy1_d;
       lst_q       <= lst_d;
       lb_y0_q     <= lb_y0_d;
       ch0_q       <= ch0_d;
@@ -1108,8 +1266,6 @@ module qsa_seq #(
       popped_q    <= popped_d;
       br_lane_q   <= br_lane_d;
       br_left_q   <= br_left_d;
-      bias_acc_q  <= bias_acc_d;
-      bias_byte_q <= bias_byte_d;
     end
   end
 

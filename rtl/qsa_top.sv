@@ -11,7 +11,7 @@
 module qsa_top #(
   parameter int Pes = 8,               // processing elements (filters in parallel), 1..255
   parameter int Lanes = 8,             // nonzero codes per PE per cycle, 1..64
-  parameter int VecRows = 256,         // vectors per filter a PE holds
+  parameter int VecRows = 256,         // vectors per filter a PE holds, a power of two >= 16
   parameter int ActHalfBytes = 32768,  // activation buffer bytes per half (spec §8 A)
   parameter int OutHalfBytes = 8192,   // output buffer bytes per half (spec §8 O)
   parameter int MaxBurst = 16,         // AXI burst length limit (beats)
@@ -89,6 +89,7 @@ module qsa_top #(
   localparam int CodeW = qsa_pkg::CodeWidth;
   localparam int LenWidth = $clog2(MaxVec + 1);
   localparam int RowWidth = $clog2(VecRows);
+  localparam int ARowWidth = $clog2(VecRows / 8);
   localparam int VpfWidth = $clog2(VecRows + 1);
   localparam int CycWidth = $clog2(MaxVec + 1);
   localparam int ActWAddrWidth = $clog2(ActHalfBytes / 8);
@@ -283,14 +284,17 @@ module qsa_top #(
   logic [12:0]                job_y0, job_y1, job_row_lo, job_ch0;
   logic [2:0]                 job_in_mis, job_out_mis;
   logic [Pes-1:0]             job_active;
-  logic                       job_wsel, ld_half;
+  logic                       job_wsel, ld_half, job_row;
+  logic [ActWAddrWidth:0]     job_avail;
   logic                       tbl_we, tbl_first;
   logic [RowWidth-1:0]        tbl_row, ld_row;
   logic [CycWidth-1:0]        tbl_cyc;
   logic [Pes-1:0]             ld_code_we, ld_alpha_we, ld_bias_we;
   logic [MaxVec*CodeW-1:0]    ld_codes;
-  logic [7:0]                 ld_alpha;
-  logic [31:0]                ld_bias;
+  logic [Pes*ARowWidth-1:0]   ld_arow;
+  logic [Pes*8-1:0]           ld_abe;
+  logic [Pes*64-1:0]          ld_adata;
+  logic [Pes*32-1:0]          ld_bias;
 
   qsa_seq #(
     .Pes         (Pes),
@@ -368,7 +372,9 @@ module qsa_top #(
     .job_ch0_o          (job_ch0),
     .job_active_o       (job_active),
     .job_wsel_o         (job_wsel),
+    .job_avail_o        (job_avail),
     .job_done_i         (job_done),
+    .job_row_i          (job_row),
     .compute_clear_o    (compute_clear),
     .tbl_we_o           (tbl_we),
     .tbl_first_o        (tbl_first),
@@ -380,7 +386,9 @@ module qsa_top #(
     .ld_row_o           (ld_row),
     .ld_half_o          (ld_half),
     .ld_codes_o         (ld_codes),
-    .ld_alpha_o         (ld_alpha),
+    .ld_arow_o          (ld_arow),
+    .ld_abe_o           (ld_abe),
+    .ld_adata_o         (ld_adata),
     .ld_bias_o          (ld_bias)
   );
 
@@ -443,7 +451,9 @@ module qsa_top #(
     .job_ch0_i          (job_ch0),
     .job_active_i       (job_active),
     .job_wsel_i         (job_wsel),
+    .job_avail_i        (job_avail),
     .job_done_o         (job_done),
+    .job_row_o          (job_row),
     .tbl_we_i           (tbl_we),
     .tbl_first_i        (tbl_first),
     .tbl_row_i          (tbl_row),
@@ -454,7 +464,9 @@ module qsa_top #(
     .ld_row_i           (ld_row),
     .ld_half_i          (ld_half),
     .ld_codes_i         (ld_codes),
-    .ld_alpha_i         (ld_alpha),
+    .ld_arow_i          (ld_arow),
+    .ld_abe_i           (ld_abe),
+    .ld_adata_i         (ld_adata),
     .ld_bias_i          (ld_bias),
     .ab_re_o            (ab_re),
     .ab_half_o          (ab_rhalf),

@@ -54,6 +54,30 @@ struct RandomCase {
   }
 };
 
+/// Random codes (sparsity from dense to all zero), α's and biases for l's descriptor.
+void FillWeights(cmodel::Layer& l, std::mt19937& rng) {
+  auto uni = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  const cmodel::LayerDesc& d = l.desc;
+  // Weight sparsity from dense to nearly all zero (whole zero vectors and filters included).
+  const double zero_share = std::vector<double>{0.0, 0.15, 0.3, 0.6, 0.9, 1.0}[size_t(uni(0, 5))];
+  std::bernoulli_distribution zero(zero_share);
+  const int levels = d.phi == 4 ? 2 : (d.phi == 2 ? 1 : 0);
+  for (int64_t i = 0; i < d.Weights(); ++i) {
+    int beta = 0;
+    if (!zero(rng)) {
+      const int mag = 1 << uni(0, levels);
+      beta = uni(0, 1) ? mag : -mag;
+    }
+    l.codes.push_back(static_cast<uint8_t>(cmodel::EncodeBeta(beta, d.bits)));
+  }
+  const size_t vectors = cmodel::FilterVectors(d).size() * size_t(d.out_c);
+  for (size_t v = 0; v < vectors; ++v) {
+    l.alphas.push_back(chance(0.05) ? uint8_t{0} : static_cast<uint8_t>(uni(1, 255)));
+  }
+  for (int o = 0; o < d.out_c; ++o) l.biases.push_back(uni(-100000, 100000));
+}
+
 cmodel::Layer DrawLayer(std::mt19937& rng) {
   auto uni = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
@@ -91,23 +115,7 @@ cmodel::Layer DrawLayer(std::mt19937& rng) {
   d.alpha_exp = uni(-12, -4);
   d.in_exp = uni(-7, -3);
   d.out_exp = d.in_exp + d.alpha_exp + uni(0, 14);
-  // Weight sparsity from dense to nearly all zero (whole zero vectors and filters included).
-  const double zero_share = std::vector<double>{0.0, 0.15, 0.3, 0.6, 0.9, 1.0}[size_t(uni(0, 5))];
-  std::bernoulli_distribution zero(zero_share);
-  const int levels = d.phi == 4 ? 2 : (d.phi == 2 ? 1 : 0);
-  for (int64_t i = 0; i < d.Weights(); ++i) {
-    int beta = 0;
-    if (!zero(rng)) {
-      const int mag = 1 << uni(0, levels);
-      beta = uni(0, 1) ? mag : -mag;
-    }
-    l.codes.push_back(static_cast<uint8_t>(cmodel::EncodeBeta(beta, d.bits)));
-  }
-  const size_t vectors = cmodel::FilterVectors(d).size() * size_t(d.out_c);
-  for (size_t v = 0; v < vectors; ++v) {
-    l.alphas.push_back(chance(0.05) ? uint8_t{0} : static_cast<uint8_t>(uni(1, 255)));
-  }
-  for (int o = 0; o < d.out_c; ++o) l.biases.push_back(uni(-100000, 100000));
+  FillWeights(l, rng);
   return l;
 }
 
@@ -206,6 +214,46 @@ INSTANTIATE_TEST_SUITE_P(Seeds, RandomLayers, ::testing::ValuesIn(Groups()),
                          [](const ::testing::TestParamInfo<uint32_t>& i) {
                            return fmt::format("seeds_{}", i.param);
                          });
+
+// ---- Named regressions: layers that once broke the RTL, kept whatever the draw becomes.
+
+// A band's jobs can all end before its input load does: they stream the input and never read
+// the load's last bytes (here input columns 58 and 59 of each row, past the last window of
+// stride 3). qsa_seq used to mark that half full when the load ended, after the job runner had
+// released it: band 2 then ran on band 0's rows, its own input was never loaded and its job
+// waited for words past the half forever (random layer seed 40).
+TEST(Regressions, BandEndsBeforeItsInputLoad) {
+  RandomCase c;
+  cmodel::Layer l;
+  cmodel::LayerDesc& d = l.desc;
+  d.kind = cmodel::LayerKind::kConv;
+  d.bits = 3;
+  d.phi = 1;
+  d.orient = cmodel::Orientation::kChannel;
+  d.vector_len = 9;
+  d.k = 3;
+  d.in = {45, 60, 31};
+  d.kernel_h = 6;
+  d.kernel_w = 1;
+  d.stride = 3;
+  d.pad_top = 3;
+  d.pad_bottom = 5;
+  d.out_c = 4;
+  d.alpha_exp = -8;
+  d.in_exp = -5;
+  d.out_exp = -6;
+  std::mt19937 rng(40);
+  FillWeights(l, rng);
+  c.model.name = "cosim";
+  c.model.layers.push_back(l);
+  c.model.input = d.in;
+  c.model.input_exp = d.in_exp;
+  AccelConfig cfg = BaseConfig();
+  cfg.max_cycles = 300'000;  // a hang fails in seconds (the layer takes about 30 000 cycles)
+  Cosim cosim(c.model, cfg);
+  const ImageCosim r = cosim.Run(DrawInput(c, 40));
+  EXPECT_TRUE(r.ok) << c.Describe() << ": " << (r.mismatch ? r.mismatch->ToString() : r.error);
+}
 
 // ---- Errors: one test per ERR_STATUS bit. Each stops cleanly, reports, and the next job
 // (the same layer, repaired) runs bit-exact.
