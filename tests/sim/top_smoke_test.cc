@@ -4,7 +4,11 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <regex>
+#include <string>
 #include <vector>
 
 #include "common/random_model.h"
@@ -13,6 +17,7 @@
 #include "qsa/cmodel/engine.h"
 #include "qsa/cmodel/error.h"
 #include "qsa/sim/accel.h"
+#include "qsa/sim/cosim.h"
 #include "qsa_regs.h"
 
 namespace qsa::sim {
@@ -159,17 +164,27 @@ TEST(QsaTop, CycleEstimateTracksTheRtl) {
     Accel accel(cfg);
     accel.LoadModel(cmodel::SerializeModel(m));
     accel.LoadInput(testing::RandomActs(rng, m.input.Elements()));
-    const AccelRun run = accel.Run(1);
-    ASSERT_TRUE(run.finished);
+    const AccelRun run = accel.Run(0, 1);
+    ASSERT_TRUE(run.ok()) << run.message;
     const double rtl = static_cast<double>(run.counters[QSA_PERF_BUSY_CYCLES_IDX]);
     const double est = static_cast<double>(
-        cmodel::EstimateLayerCycles(m.layers[0], cmodel::ArrayConfig{}, cmodel::DramTiming{}));
+        cmodel::EstimateLayerCycles(m.layers[0], cmodel::ArrayConfig{}, EstimateTiming(cfg.dram)));
     const double err = (est - rtl) / rtl;
     SCOPED_TRACE(i);
     EXPECT_LT(std::fabs(err), i < 3 ? 0.05 : 0.15) << "RTL " << rtl << " cycles, estimate " << est;
     sum += std::fabs(err);
   }
   EXPECT_LT(sum / static_cast<double>(layers.size()), 0.05);
+}
+
+// The estimate's burst limit (kMaxBurst) is the MaxBurst qsa_top is built with.
+TEST(QsaTop, MaxBurstIsTheBuilds) {
+  std::ifstream f(QSA_SOURCE_DIR "/rtl/qsa_top.sv");
+  ASSERT_TRUE(f) << "cannot read rtl/qsa_top.sv";
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(parameter\s+int\s+MaxBurst\s*=\s*(\d+))")));
+  EXPECT_EQ(std::stoi(m[1].str()), kMaxBurst);
 }
 
 }  // namespace
