@@ -3,15 +3,17 @@
 
 Exit 1, naming every failed check: mismatches must be 0, the number of images as asked, the
 DRAM bytes equal to the reference model's (total and in every layer), the accuracy and the
-number of correct predictions equal to the reference model's, and the JSON keys of docs/cli.md
-present.
+number of correct predictions equal to the reference model's, the JSON keys of docs/cli.md
+present, and with --estimate-within TOL the reference model's cycle estimate within TOL of the
+RTL's cycles on every layer.
 """
 import argparse
 import json
 import sys
 
 KEYS = ["mismatches", "images", "accuracy", "cycles", "utilization", "dram_read_bytes",
-        "dram_write_bytes", "energy_pj", "sim_cycles_per_second", "layers"]
+        "dram_write_bytes", "energy_pj", "sim_cycles_per_second", "layers", "estimate_cycles",
+        "estimate_error", "zero_skip_saved_cycles"]
 
 
 def load(path):
@@ -27,6 +29,8 @@ def main():
     ap.add_argument("--sim", required=True, help="JSON of qsa sim")
     ap.add_argument("--infer", required=True, help="JSON of qsa infer on the same images")
     ap.add_argument("--images", type=int, required=True)
+    ap.add_argument("--estimate-within", type=float, metavar="TOL",
+                    help="every layer's |estimate_error| must be <= TOL (e.g. 0.05)")
     a = ap.parse_args()
     sim, ref = load(a.sim), load(a.infer)
     fails = [f"key '{k}' missing" for k in KEYS if k not in sim]
@@ -45,7 +49,14 @@ def main():
         ("every layer's DRAM bytes equal",
          all(l["dram_equal_to_reference"] for l in sim["layers"]), None),
         ("one entry per layer", len(sim["layers"]) == len(ref["layers"]), len(sim["layers"])),
+        ("zero skipping saves cycles on no layer less than 0",
+         all(l["zero_skip_saved_cycles"] >= 0 for l in sim["layers"]),
+         [l["zero_skip_saved_cycles"] for l in sim["layers"]]),
     ]
+    if a.estimate_within is not None:
+        errs = [round(l["estimate_error"], 4) for l in sim["layers"]]
+        checks.append((f"cycle estimate within {a.estimate_within:.1%} of the RTL on every layer",
+                       all(abs(e) <= a.estimate_within for e in errs), errs))
     bad = [f"{name} ({got})" for name, ok, got in checks if not ok]
     for name, ok, got in checks:
         print(f"{'ok ' if ok else 'FAIL'} {name}")

@@ -54,6 +54,11 @@ double Utilization(const cmodel::LayerStats& s, int64_t cycles, int slots_per_cy
   return double(s.macs - s.macs_zero_code) / (double(cycles) * slots_per_cycle);
 }
 
+// The reference model's cycle estimate against the RTL's cycles: (estimate - RTL) / RTL.
+double EstimateError(int64_t estimate, double rtl_cycles) {
+  return rtl_cycles > 0 ? (double(estimate) - rtl_cycles) / rtl_cycles : 0.0;
+}
+
 void RunSim(const SimArgs& a) {
   if (a.limit < 1) throw ConfigError("--limit must be >= 1");
   if (a.k > cmodel::kMaxK) throw ConfigError(fmt::format("--k must be in 0..{}", cmodel::kMaxK));
@@ -61,8 +66,8 @@ void RunSim(const SimArgs& a) {
   const cmodel::Dataset data = cmodel::LoadDataset(a.data).Head(a.limit);
   if (model.input.h != data.height || model.input.w != data.width || model.input.c != 1) {
     throw ConfigError(fmt::format("{} takes {}x{}x{} inputs but {} has {}x{}x1 images", a.model,
-                                  model.input.h, model.input.w, model.input.c, a.data,
-                                  data.height, data.width));
+                                  model.input.h, model.input.w, model.input.c, a.data, data.height,
+                                  data.width));
   }
   const cmodel::EnergyTable table =
       cmodel::EnergyPreset(a.energy.empty() ? cmodel::DefaultEnergyPreset() : a.energy);
@@ -109,8 +114,8 @@ void RunSim(const SimArgs& a) {
   j["accuracy"] = images > 0 ? double(correct) / images : 0.0;
   j["mismatches"] = mismatch ? 1 : 0;
   if (mismatch) {
-    j["mismatch"] = {{"image", mismatch->image},    {"layer", mismatch->layer},
-                     {"what", mismatch->what},      {"index", mismatch->index},
+    j["mismatch"] = {{"image", mismatch->image},       {"layer", mismatch->layer},
+                     {"what", mismatch->what},         {"index", mismatch->index},
                      {"expected", mismatch->expected}, {"got", mismatch->got}};
   }
   if (!error.empty()) j["error"] = error;
@@ -120,6 +125,7 @@ void RunSim(const SimArgs& a) {
   const double n = std::max(images, 1);
   Totals tot;
   bool dram_equal = true;
+  int64_t est_total = 0, saved_total = 0;
   j["layers"] = nlohmann::json::array();
   for (size_t l = 0; l < cosim.layers().size(); ++l) {
     const sim::LayerCosim& lc = cosim.layers()[l];
@@ -129,6 +135,8 @@ void RunSim(const SimArgs& a) {
     tot.energy.compute_pj += e.compute_pj;
     tot.stats += lc.rtl;
     tot.cycles += lc.cycles;
+    est_total += lc.estimate_cycles;
+    saved_total += lc.estimate_dense_cycles - lc.estimate_cycles;
     const bool equal = lc.rtl.dram == lc.ref.dram;
     dram_equal = dram_equal && equal;
     nlohmann::json dram = nlohmann::json::object();
@@ -142,6 +150,9 @@ void RunSim(const SimArgs& a) {
         {"stall_cycles", double(lc.stall_cycles) / n},
         {"utilization", Utilization(lc.rtl, lc.cycles, slots)},
         {"ideal_cycles", double(lc.rtl.macs - lc.rtl.macs_zero_code) / slots / n},
+        {"estimate_cycles", lc.estimate_cycles},
+        {"estimate_error", EstimateError(lc.estimate_cycles, double(lc.cycles) / n)},
+        {"zero_skip_saved_cycles", lc.estimate_dense_cycles - lc.estimate_cycles},
         {"mac_slots", double(lc.rtl.macs) / n},
         {"macs_skipped", double(lc.rtl.macs_zero_code) / n},
         {"macs_gated", double(lc.rtl.macs_zero_act) / n},
@@ -156,6 +167,9 @@ void RunSim(const SimArgs& a) {
   }
   j["cycles"] = double(tot.cycles) / n;
   j["utilization"] = Utilization(tot.stats, tot.cycles, slots);
+  j["estimate_cycles"] = est_total;
+  j["estimate_error"] = EstimateError(est_total, double(tot.cycles) / n);
+  j["zero_skip_saved_cycles"] = saved_total;
   j["multiplies"] = double(tot.stats.multiplies) / n;
   j["dram_read_bytes"] = double(tot.stats.DramReadBytes()) / n;
   j["dram_write_bytes"] = double(tot.stats.DramWriteBytes()) / n;
@@ -166,31 +180,38 @@ void RunSim(const SimArgs& a) {
   j["sim_cycles_per_second"] =
       cosim.sim_seconds() > 0 ? double(cosim.sim_cycles()) / cosim.sim_seconds() : 0.0;
 
-  fmt::print("{} on {} (RTL, Verilated qsa_top, {} PEs x {} lanes): {} image(s)\n", a.model,
-             a.data, array.pes, array.lanes, images);
-  fmt::print("{:>3} {:>5} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10} {:>10} {:>12}\n", "#", "kind",
-             "cycles", "ideal", "util", "stall", "multiplies", "DRAM rd B", "DRAM wr B",
-             "energy pJ");
+  fmt::print("{} on {} (RTL, Verilated qsa_top, {} PEs x {} lanes): {} image(s)\n", a.model, a.data,
+             array.pes, array.lanes, images);
+  fmt::print(
+      "{:>3} {:>5} {:>10} {:>10} {:>6} {:>10} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} "
+      "{:>12}\n",
+      "#", "kind", "cycles", "ideal", "util", "estimate", "est err", "zs saved", "stall",
+      "multiplies", "DRAM rd B", "DRAM wr B", "energy pJ");
   for (const nlohmann::json& lj : j["layers"]) {
-    fmt::print("{:>3} {:>5} {:>10.0f} {:>10.0f} {:>5.1f}% {:>10.0f} {:>10.0f} {:>10.0f} {:>10.0f} "
-               "{:>12.1f}\n",
-               lj["layer"].get<int>(), lj["kind"].get<std::string>(), lj["cycles"].get<double>(),
-               lj["ideal_cycles"].get<double>(), 100.0 * lj["utilization"].get<double>(),
-               lj["stall_cycles"].get<double>(), lj["multiplies"].get<double>(),
-               lj["dram_read_bytes"].get<double>(), lj["dram_write_bytes"].get<double>(),
-               lj["energy_pj"]["total"].get<double>());
+    fmt::print(
+        "{:>3} {:>5} {:>10.0f} {:>10.0f} {:>5.1f}% {:>10} {:>+7.1f}% {:>10} {:>10.0f} "
+        "{:>10.0f} {:>10.0f} {:>10.0f} {:>12.1f}\n",
+        lj["layer"].get<int>(), lj["kind"].get<std::string>(), lj["cycles"].get<double>(),
+        lj["ideal_cycles"].get<double>(), 100.0 * lj["utilization"].get<double>(),
+        lj["estimate_cycles"].get<int64_t>(), 100.0 * lj["estimate_error"].get<double>(),
+        lj["zero_skip_saved_cycles"].get<int64_t>(), lj["stall_cycles"].get<double>(),
+        lj["multiplies"].get<double>(), lj["dram_read_bytes"].get<double>(),
+        lj["dram_write_bytes"].get<double>(), lj["energy_pj"]["total"].get<double>());
   }
-  fmt::print("per image: {:.0f} cycles, utilization {:.1f}%, {:.0f} DRAM bytes read, {:.0f} "
-             "written; energy {:.1f} nJ (DRAM {:.1f}, SRAM {:.1f}, compute {:.1f}) [{}]\n",
-             j["cycles"].get<double>(), 100.0 * j["utilization"].get<double>(),
-             j["dram_read_bytes"].get<double>(), j["dram_write_bytes"].get<double>(),
-             tot.energy.Total() / n / 1000.0, tot.energy.dram_pj / n / 1000.0,
-             tot.energy.sram_pj / n / 1000.0, tot.energy.compute_pj / n / 1000.0, table.name);
-  fmt::print("accuracy {:.2f}% ({}/{}); {} mismatches; DRAM bytes {} the reference model's; "
-             "{:.0f} simulated cycles/s\n",
-             100.0 * j["accuracy"].get<double>(), correct, images, j["mismatches"].get<int>(),
-             dram_equal ? "equal to" : "DIFFERENT FROM",
-             j["sim_cycles_per_second"].get<double>());
+  fmt::print(
+      "per image: {:.0f} cycles (estimate {}, {:+.1f}%; zero skipping saves {} by the "
+      "estimate), utilization {:.1f}%, {:.0f} DRAM bytes read, {:.0f} written; energy {:.1f} nJ "
+      "(DRAM {:.1f}, SRAM {:.1f}, compute {:.1f}) [{}]\n",
+      j["cycles"].get<double>(), est_total, 100.0 * j["estimate_error"].get<double>(), saved_total,
+      100.0 * j["utilization"].get<double>(), j["dram_read_bytes"].get<double>(),
+      j["dram_write_bytes"].get<double>(), tot.energy.Total() / n / 1000.0,
+      tot.energy.dram_pj / n / 1000.0, tot.energy.sram_pj / n / 1000.0,
+      tot.energy.compute_pj / n / 1000.0, table.name);
+  fmt::print(
+      "accuracy {:.2f}% ({}/{}); {} mismatches; DRAM bytes {} the reference model's; "
+      "{:.0f} simulated cycles/s\n",
+      100.0 * j["accuracy"].get<double>(), correct, images, j["mismatches"].get<int>(),
+      dram_equal ? "equal to" : "DIFFERENT FROM", j["sim_cycles_per_second"].get<double>());
   if (!a.json.empty()) WriteTextFile(a.json, j.dump(2) + "\n");
   if (mismatch) throw Error(fmt::format("sim: MISMATCH at {}", mismatch->ToString()));
   if (!error.empty()) throw Error(fmt::format("sim: {}", error));

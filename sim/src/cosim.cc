@@ -32,6 +32,15 @@ cmodel::LayerStats RtlStats(const AccelRun& run) {
   return s;
 }
 
+cmodel::DramTiming EstimateTiming(const DramConfig& cfg) {
+  cmodel::DramTiming t;
+  t.read_latency = cfg.read_latency;
+  t.write_latency = cfg.write_latency;
+  t.bytes_per_cycle = cfg.bytes_per_cycle;
+  t.max_burst = kMaxBurst;
+  return t;
+}
+
 namespace {
 
 cmodel::Model Checked(const cmodel::Model& m) {
@@ -54,7 +63,8 @@ std::optional<Mismatch> CompareStats(const cmodel::LayerStats& want, const cmode
       {"MACS_DONE", want.MacsDone(), int64_t(run.counters[QSA_PERF_MACS_DONE_IDX])},
       {"MULTIPLIES", want.multiplies, got.multiplies},
       {"PARTIAL_PRODUCTS", want.partial_products, got.partial_products},
-      {"DRAM_READ_BYTES", want.DramReadBytes(), int64_t(run.counters[QSA_PERF_DRAM_READ_BYTES_IDX])},
+      {"DRAM_READ_BYTES", want.DramReadBytes(),
+       int64_t(run.counters[QSA_PERF_DRAM_READ_BYTES_IDX])},
       {"DRAM_WRITE_BYTES", want.DramWriteBytes(),
        int64_t(run.counters[QSA_PERF_DRAM_WRITE_BYTES_IDX])},
   };
@@ -78,6 +88,14 @@ std::optional<Mismatch> CompareStats(const cmodel::LayerStats& want, const cmode
 Cosim::Cosim(const cmodel::Model& model, const AccelConfig& cfg)
     : model_(Checked(model)), accel_(cfg), layers_(model_.layers.size()) {
   accel_.LoadModel(cmodel::SerializeModel(model_));
+  const cmodel::DramTiming timing = EstimateTiming(cfg.dram);
+  const cmodel::ArrayConfig array;
+  for (size_t j = 0; j < layers_.size(); ++j) {
+    cmodel::Layer dense = model_.layers[j];
+    for (uint8_t& c : dense.codes) c = c == 0 ? uint8_t{1} : c;
+    layers_[j].estimate_cycles = cmodel::EstimateLayerCycles(model_.layers[j], array, timing);
+    layers_[j].estimate_dense_cycles = cmodel::EstimateLayerCycles(dense, array, timing);
+  }
 }
 
 const cmodel::Engine& Cosim::EngineFor(const std::vector<int>& k_override) {
@@ -95,8 +113,8 @@ const cmodel::Engine& Cosim::EngineFor(const std::vector<int>& k_override) {
 ImageCosim Cosim::Run(std::span<const int8_t> input, const std::vector<int>& k_override) {
   for (size_t j = 0; j < k_override.size(); ++j) {
     if (k_override[j] > cmodel::kMaxK) {
-      throw ConfigError(fmt::format("k = {} for layer {}: k must be in 0..{}", k_override[j], j,
-                                    cmodel::kMaxK));
+      throw ConfigError(
+          fmt::format("k = {} for layer {}: k must be in 0..{}", k_override[j], j, cmodel::kMaxK));
     }
   }
   const cmodel::Engine& engine = EngineFor(k_override);

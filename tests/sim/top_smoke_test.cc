@@ -2,14 +2,22 @@
 // outputs compared bit for bit with the reference model (qsa::cmodel::Engine).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <regex>
+#include <string>
 #include <vector>
 
 #include "common/random_model.h"
+#include "qsa/cmodel/cycles.h"
 #include "qsa/cmodel/dataflow.h"
 #include "qsa/cmodel/engine.h"
 #include "qsa/cmodel/error.h"
 #include "qsa/sim/accel.h"
+#include "qsa/sim/cosim.h"
 #include "qsa_regs.h"
 
 namespace qsa::sim {
@@ -105,6 +113,78 @@ TEST(QsaTop, TiledLayersMatchReferenceModel) {
     std::mt19937 rng(seed);
     EXPECT_EQ(RunAndCompare(FittingModel(rng, {44, 40, 24}, 2, 0), rng), 0);
   }
+}
+
+// The reference model's analytical cycle estimate (spec §8, "Cycle estimate") against the RTL:
+// each layer run as its own job (DESC_COUNT = 1) from START to DONE (BUSY_CYCLES). The LeNet-5
+// shapes (conv1, conv2, FC1) with random codes, then random layers.
+TEST(QsaTop, CycleEstimateTracksTheRtl) {
+  std::mt19937 rng(2024);
+  std::vector<cmodel::Layer> layers;
+  auto lenet = [&](cmodel::Shape in, int k, int r, int pad, bool pool, bool fc) {
+    cmodel::Layer l = testing::RandomLayer(rng, in, fc, 0.15);
+    cmodel::LayerDesc& d = l.desc;
+    d.orient = fc ? cmodel::Orientation::kChannel : cmodel::Orientation::kFilter;
+    d.vector_len = 16;
+    d.kernel_h = d.kernel_w = r;
+    d.stride = 1;
+    d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = pad;
+    d.pool = pool;
+    d.out_c = k;
+    l.codes.resize(static_cast<size_t>(d.Weights()));
+    for (auto& c : l.codes) c = std::bernoulli_distribution(0.15)(rng) ? 0 : 1;
+    l.alphas.assign(cmodel::FilterVectors(d).size() * static_cast<size_t>(k), 77);
+    l.biases.assign(static_cast<size_t>(k), 1000);
+    return l;
+  };
+  layers.push_back(lenet({28, 28, 1}, 6, 5, 2, true, false));
+  layers.push_back(lenet({14, 14, 6}, 16, 5, 0, true, false));
+  layers.push_back(lenet({5, 5, 16}, 120, 1, 0, false, true));
+  while (layers.size() < 12) {
+    std::uniform_int_distribution<int> dim(4, 30);
+    cmodel::Layer l = testing::RandomLayer(rng, {dim(rng), dim(rng), dim(rng) % 12 + 1},
+                                           layers.size() % 4 == 0, 0.3);
+    try {
+      cmodel::PlanLayer(l.desc, cmodel::ArrayConfig{});
+    } catch (const ConfigError&) {
+      continue;
+    }
+    layers.push_back(std::move(l));
+  }
+  double sum = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    cmodel::Model m;
+    m.name = "one";
+    m.input = layers[i].desc.in;
+    m.layers = {layers[i]};
+    m.layers[0].desc.in_exp = m.input_exp;
+    m.layers[0].desc.out_exp = m.input_exp + m.layers[0].desc.alpha_exp + 6;
+    AccelConfig cfg = SmokeConfig();
+    cfg.dram.write_latency = 20;  // the estimate's defaults: sim::DramConfig's
+    Accel accel(cfg);
+    accel.LoadModel(cmodel::SerializeModel(m));
+    accel.LoadInput(testing::RandomActs(rng, m.input.Elements()));
+    const AccelRun run = accel.Run(0, 1);
+    ASSERT_TRUE(run.ok()) << run.message;
+    const double rtl = static_cast<double>(run.counters[QSA_PERF_BUSY_CYCLES_IDX]);
+    const double est = static_cast<double>(
+        cmodel::EstimateLayerCycles(m.layers[0], cmodel::ArrayConfig{}, EstimateTiming(cfg.dram)));
+    const double err = (est - rtl) / rtl;
+    SCOPED_TRACE(i);
+    EXPECT_LT(std::fabs(err), i < 3 ? 0.05 : 0.15) << "RTL " << rtl << " cycles, estimate " << est;
+    sum += std::fabs(err);
+  }
+  EXPECT_LT(sum / static_cast<double>(layers.size()), 0.05);
+}
+
+// The estimate's burst limit (kMaxBurst) is the MaxBurst qsa_top is built with.
+TEST(QsaTop, MaxBurstIsTheBuilds) {
+  std::ifstream f(QSA_SOURCE_DIR "/rtl/qsa_top.sv");
+  ASSERT_TRUE(f) << "cannot read rtl/qsa_top.sv";
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(parameter\s+int\s+MaxBurst\s*=\s*(\d+))")));
+  EXPECT_EQ(std::stoi(m[1].str()), kMaxBurst);
 }
 
 }  // namespace

@@ -37,6 +37,9 @@ struct AccelConfig {
 /// Performance counters (PERF_*_IDX 0 .. STALL_CYCLES, the last).
 inline constexpr uint32_t kPerfCounters = QSA_PERF_STALL_CYCLES_IDX + 1;
 inline constexpr size_t kDramClasses = static_cast<size_t>(cmodel::DramClass::kCount);
+/// qsa_top's MaxBurst as the simulation builds it (the parameter's default): the DMA's burst
+/// limit in beats. QsaTop.MaxBurstIsTheBuilds checks it against the RTL.
+inline constexpr int kMaxBurst = 16;
 
 /// The end of one job, as the driver saw it.
 struct AccelRun {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "qsa/cmodel/cycles.h"
 #include "qsa/cmodel/engine.h"
 #include "qsa/cmodel/model.h"
 #include "qsa/cmodel/stats.h"
@@ -21,32 +22,38 @@ namespace qsa::sim {
 
 /// The first difference between the RTL and the reference model.
 struct Mismatch {
-  int image = 0;        ///< input number in this session
+  int image = 0;  ///< input number in this session
   int layer = 0;
-  std::string what;     ///< "output", or the counter / DRAM class that differs
-  int64_t index = 0;    ///< element of the output tensor (HWC order), for "output"
-  int64_t expected = 0; ///< reference model
-  int64_t got = 0;      ///< RTL
+  std::string what;      ///< "output", or the counter / DRAM class that differs
+  int64_t index = 0;     ///< element of the output tensor (HWC order), for "output"
+  int64_t expected = 0;  ///< reference model
+  int64_t got = 0;       ///< RTL
   std::string ToString() const;
 };
 
 /// Per-layer totals over the inputs run so far.
 struct LayerCosim {
   int64_t jobs = 0;
-  int64_t cycles = 0;                   ///< RTL BUSY_CYCLES (START to DONE), summed
-  int64_t stall_cycles = 0;             ///< RTL STALL_CYCLES
-  cmodel::LayerStats rtl;               ///< the RTL's counters and DRAM-model bytes, as stats
-  cmodel::LayerStats ref;               ///< the reference model's statistics
+  int64_t cycles = 0;        ///< RTL BUSY_CYCLES (START to DONE), summed
+  int64_t stall_cycles = 0;  ///< RTL STALL_CYCLES
+  cmodel::LayerStats rtl;    ///< the RTL's counters and DRAM-model bytes, as stats
+  cmodel::LayerStats ref;    ///< the reference model's statistics
+  /// The reference model's analytical estimate of one job's cycles (cmodel/cycles.h, spec §8
+  /// "Cycle estimate"), at this session's DRAM timing.
+  int64_t estimate_cycles = 0;
+  /// The same estimate with every zero code made nonzero: what the job would take without
+  /// zero skipping. estimate_dense_cycles - estimate_cycles = cycles saved by zero skipping.
+  int64_t estimate_dense_cycles = 0;
 };
 
 /// One input's outcome.
 struct ImageCosim {
-  bool ok = false;                  ///< every layer ran and matched
-  std::optional<Mismatch> mismatch; ///< the first difference, if any
-  std::string error;                ///< the accelerator or driver error, if a job failed
-  std::vector<int8_t> output;       ///< the last layer's output (RTL)
-  int prediction = -1;              ///< argmax of output, lowest index on ties
-  int64_t cycles = 0;               ///< RTL cycles of all the layers' jobs
+  bool ok = false;                   ///< every layer ran and matched
+  std::optional<Mismatch> mismatch;  ///< the first difference, if any
+  std::string error;                 ///< the accelerator or driver error, if a job failed
+  std::vector<int8_t> output;        ///< the last layer's output (RTL)
+  int prediction = -1;               ///< argmax of output, lowest index on ties
+  int64_t cycles = 0;                ///< RTL cycles of all the layers' jobs
 };
 
 class Cosim {
@@ -78,6 +85,9 @@ class Cosim {
   int images_ = 0;
   double sim_seconds_ = 0;
 };
+
+/// The DRAM timing of `cfg` as the cycle estimate takes it (burst limit: qsa_top's MaxBurst).
+cmodel::DramTiming EstimateTiming(const DramConfig& cfg);
 
 /// RTL counters of one job as reference-model statistics (MAC and multiply counters from the
 /// PERF registers, DRAM bytes per class from the DRAM model; sram_bytes and outputs are not

@@ -1,0 +1,319 @@
+// Analytical cycle estimate of a single-layer job on the RTL (docs/spec.md §8, "Cycle
+// estimate"; docs/architecture.md, "Accelerator RTL"). Every term is a formula over the plan
+// of spec §8 v2 (bands, filter groups, transfers and their beats), the chunk costs of the
+// layer's codes and the DRAM timing; the constants are the fixed latencies of the RTL's blocks.
+#include "qsa/cmodel/cycles.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "qsa/cmodel/error.h"
+
+namespace qsa::cmodel {
+
+namespace {
+
+// Fixed latencies of the RTL (cycles).
+constexpr int64_t kStart = 1;        // START to the descriptor read (qsa_seq MIdle -> MDesc)
+constexpr int64_t kCheck = 247;      // qsa_desc_check: 7 divisions x (1 + 33) + 7 products + 2
+constexpr int64_t kToLoad = 2;       // check done to the first group load's DMA command
+constexpr int64_t kLoadGaps = 4;     // between a group load's three commands, and to its job
+constexpr int64_t kJobOverhead = 9;  // per job: start -> first compute cycle, drain, next start
+constexpr int64_t kFirstFetch = 3;   // input beat written -> the array computes on it
+constexpr int64_t kDone = 3;         // last store piece issued -> DONE (and its grant)
+// Array geometry (qsa_compute, qsa_act_buf, qsa_seq).
+constexpr int64_t kLineBytes = 128;  // activation-buffer line
+constexpr int kSegsPerCycle = 4;     // kernel-row segments merged per cycle
+constexpr int64_t kMinPiece = 64;    // smallest output piece before a band is complete
+constexpr int kMaxVec = 64;          // window bytes, weights of a chunk
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// DMA transfer times: qsa_dma keeps one burst outstanding, so every burst pays the latency.
+// Under a bandwidth limit the DRAM's credit (max(bytes_per_cycle, 16) bytes, as
+// sim::AxiDram's) refills during a burst's latency, so its first beats come back to back.
+struct Dma {
+  int64_t rl, wl, mb, fast;
+  double beat;  // cycles per beat at the bandwidth limit
+  explicit Dma(const DramTiming& t)
+      : rl(t.read_latency),
+        wl(t.write_latency),
+        mb(t.max_burst),
+        fast(static_cast<int64_t>(std::max(t.bytes_per_cycle, 16.0)) / 8),
+        beat(t.bytes_per_cycle > 0.0 ? std::max(1.0, 8.0 / t.bytes_per_cycle) : 1.0) {}
+  // cycles of the beats of one burst of n
+  int64_t Burst(int64_t n) const {
+    if (beat <= 1.0) return n;
+    const int64_t f = std::min(n, fast);
+    return f + static_cast<int64_t>(std::ceil(static_cast<double>(n - f) * beat));
+  }
+  // A read of n beats: per burst the latency, then its beats, unless the consumer needs
+  // `extra` more cycles than one per beat.
+  int64_t Read(int64_t n, int64_t extra = 0) const {
+    if (n == 0) return 0;
+    int64_t beats = 0;
+    for (int64_t left = n; left > 0; left -= mb) beats += Burst(std::min(left, mb));
+    return CeilDiv(n, mb) * rl + std::max(beats, n + extra) + 1;
+  }
+  // A write of n beats: per burst, the response comes write_latency after the address or a
+  // cycle after the last beat.
+  int64_t Write(int64_t n) const {
+    int64_t c = 0;
+    for (int64_t left = n; left > 0; left -= mb) {
+      c += std::max(wl, Burst(std::min(left, mb)) + 1) + 2;
+    }
+    return c;
+  }
+};
+
+// Cycles the gather spends on a chunk [t, t + len) of a filter at an output row whose kernel
+// rows [r_lo, r_hi) lie inside the input: its kernel-row segments there, up to kSegsPerCycle
+// per 128-byte line (a line starts on a word, a few bytes before the first segment); a
+// segment in the padding needs no line. A skipped chunk (read = false) is walked
+// kSegsPerCycle segments per cycle.
+int64_t FetchCycles(int64_t t, int64_t len, int64_t sc, int64_t rb, int64_t r_lo, int64_t r_hi,
+                    bool read) {
+  const int64_t r0 = t / sc, r1 = (t + len - 1) / sc;
+  if (!read) return CeilDiv(r1 - r0 + 1, kSegsPerCycle);
+  const int64_t lo = std::max(r0, r_lo), hi = std::min(r1 + 1, r_hi);
+  auto seg_lo = [&](int64_t r) { return (r - r0) * rb + (r == r0 ? t % sc : 0); };
+  auto seg_hi = [&](int64_t r) { return (r - r0) * rb + (r == r1 ? (t + len - 1) % sc + 1 : sc); };
+  int64_t lines = 0;
+  for (int64_t i = lo; i < hi;) {
+    ++lines;
+    const int64_t base = seg_lo(i) - 4;
+    int64_t j = i + 1;
+    while (j < hi && j - i < kSegsPerCycle && seg_hi(j) - base <= kLineBytes) ++j;
+    i = j;
+  }
+  return std::max<int64_t>(lines, 1);
+}
+
+}  // namespace
+
+void DramTiming::Validate() const {
+  auto fail = [](const char* field, const std::string& what) {
+    throw ConfigError(fmt::format("DramTiming: {} {}", field, what));
+  };
+  if (read_latency < 1 || read_latency > 1000000) {
+    fail("read_latency", fmt::format("must be in [1, 1000000], got {}", read_latency));
+  }
+  if (write_latency < 1 || write_latency > 1000000) {
+    fail("write_latency", fmt::format("must be in [1, 1000000], got {}", write_latency));
+  }
+  if (!std::isfinite(bytes_per_cycle) || bytes_per_cycle < 0.0) {
+    fail("bytes_per_cycle", fmt::format("must be >= 0 (0 = unlimited), got {}", bytes_per_cycle));
+  }
+  if (max_burst < 1 || max_burst > 256) {
+    fail("max_burst", fmt::format("must be in [1, 256], got {}", max_burst));
+  }
+}
+
+ChunkPlan PlanChunks(const LayerDesc& d) {
+  const std::vector<VectorSpan> vs = FilterVectors(d);
+  int longest = 0;
+  for (const VectorSpan& v : vs) longest = std::max(longest, v.length);
+  ChunkPlan c;
+  c.paired = 2 * longest <= kMaxVec;
+  const size_t step = c.paired ? 2 : 1;
+  for (size_t i = 0; i < vs.size(); i += step) {
+    c.start.push_back(vs[i].start);
+    c.length.push_back(vs[i].length + (step == 2 && i + 1 < vs.size() ? vs[i + 1].length : 0));
+  }
+  c.chunks_per_filter = static_cast<int>(c.start.size());
+  return c;
+}
+
+CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const DramTiming& t) {
+  t.Validate();
+  const LayerDesc& d = layer.desc;
+  const LayerPlan p = PlanLayer(d, cfg);
+  const ChunkPlan ch = PlanChunks(d);
+  const Dma dma(t);
+  const int64_t e = cfg.pes, f = p.fan_in, v = p.vectors_per_filter, cpw = p.codes_per_word;
+  const int64_t beat = cfg.beat_bytes;
+  const int64_t sc = int64_t{d.kernel_w} * d.in.c;
+  const bool dbuf = 2 * v <= cfg.vec_rows;
+
+  // Per filter group: its load time and the cost of one position (Σ over its chunks).
+  std::vector<int64_t> load(static_cast<size_t>(p.groups));
+  std::vector<std::vector<int64_t>> tbls(load.size());
+  for (int64_t g = 0; g < p.groups; ++g) {
+    const int64_t first = g * e;
+    const int64_t eg = std::min<int64_t>(d.out_c, first + e) - first;
+    // codes: the group's words; the unpacker hands out one chunk row per cycle
+    const int64_t words = (first * f + eg * f - 1) / cpw - first * f / cpw + 1;
+    const int64_t codes = dma.Read(words, std::max<int64_t>(0, eg * ch.chunks_per_filter - words));
+    // α's: a beat a cycle, a second cycle when a PE's lanes cross one of its 8-mantissa rows
+    int64_t splits = 0;
+    for (int64_t q = 0; q < eg; ++q) {
+      for (int64_t j = 8; j < v; j += 8) splits += (first * v + q * v + j) % 8 != 0;
+    }
+    const int64_t alphas = dma.Read(BeatBytes(first * v, first * v + eg * v, beat) / beat, splits);
+    const int64_t biases = dma.Read(BeatBytes(4 * first, 4 * (first + eg), beat) / beat);
+    load[static_cast<size_t>(g)] = codes + alphas + biases + kLoadGaps;
+
+    // chunk costs: the slowest PE's ceil(nnz / L); an empty chunk is skipped, except the
+    // position's last, which carries the output (one cycle)
+    std::vector<int64_t>& tbl = tbls[static_cast<size_t>(g)];
+    for (int c = 0; c < ch.chunks_per_filter; ++c) {
+      int64_t cyc = 0;
+      for (int64_t o = first; o < first + eg; ++o) {
+        int64_t nnz = 0;
+        const size_t base = static_cast<size_t>(o * f + ch.start[static_cast<size_t>(c)]);
+        for (int j = 0; j < ch.length[static_cast<size_t>(c)]; ++j) {
+          nnz += layer.codes[base + static_cast<size_t>(j)] != 0;
+        }
+        cyc = std::max(cyc, CeilDiv(nnz, cfg.lanes));
+      }
+      tbl.push_back(cyc);
+    }
+  }
+  // One position at computed row y, for group g. The array runs the issued chunks back to
+  // back; a chunk's gather starts in the last compute cycle of the chunk two before it (two
+  // window slots) and it starts a cycle after its last line, so each chunk takes
+  // max(its cost, the gather of the next issued chunk) (the next position's first after the
+  // last). An empty chunk is not issued, except the position's last (a null chunk: one cycle
+  // in the array and one in the gather, no line; it carries the output); the gather walks the
+  // others, kSegsPerCycle segments a cycle, before the next issued one.
+  auto pos_cost = [&](int64_t g, int64_t y) {
+    const std::vector<int64_t>& tbl = tbls[static_cast<size_t>(g)];
+    const int64_t iy = y * d.stride - d.pad_top;  // input row of kernel row 0
+    const int64_t r_lo = std::max<int64_t>(0, -iy),
+                  r_hi = std::min<int64_t>(d.kernel_h, d.in.h - iy);
+    std::vector<int64_t> cost, fetch;  // per issued chunk
+    int64_t walk = 0;
+    for (int c = 0; c < ch.chunks_per_filter; ++c) {
+      const bool last = c + 1 == ch.chunks_per_filter;
+      const int64_t cyc = tbl[static_cast<size_t>(c)];
+      const int64_t f_c =
+          FetchCycles(ch.start[static_cast<size_t>(c)], ch.length[static_cast<size_t>(c)], sc,
+                      p.row_bytes, r_lo, r_hi, cyc > 0);
+      if (cyc == 0 && !last) {
+        walk += f_c;
+        continue;
+      }
+      cost.push_back(std::max<int64_t>(cyc, 1));
+      fetch.push_back(walk + (cyc > 0 ? f_c : 1));  // a null chunk: one cycle, no line
+      walk = 0;
+    }
+    int64_t sum = 0;
+    for (size_t i = 0; i < cost.size(); ++i) {
+      sum += std::max(cost[i], fetch[(i + 1) % cost.size()]);
+    }
+    return sum;
+  };
+
+  CycleEstimate est;
+  est.setup = kStart + dma.Read(64 / beat) + kCheck + kToLoad;
+  est.first_load = load[0];
+
+  // The items (band, group) in order, on two resources: the DMA and the array. Loads and
+  // inputs are ordered on the DMA (t_ld: when it is done with those so far); with the group load
+  // of item k ending at a_k and its job ending at e_k (cycles after the first job may start):
+  //   a_k = max(t_ld, e_{k-2}) + load_k             (e_{k-1} with one weight half)
+  //   e_k = max(max(e_{k-1}, a_k) + cost_k, in_b + after_b)
+  // Band b's input loads once its half is free (band b-2's jobs done); in_b is when it is in.
+  // A band's first job streams its input, so it ends no sooner than the compute that reads the
+  // input's last row after it arrives (the last output row, both rows of a pooled one; one
+  // chunk when the input is a single row, as an FC layer's). The output pieces go out while a
+  // band's last group computes (a piece that finds the DMA busy waits and merges with the next
+  // rows, so they keep it no busier than the job); the DMA must fit them too before the end:
+  //   body = max(e_last, t_ld + Σ pieces). The last band's last piece is the tail.
+  int64_t t_ld = 0, stores = 0, e_prev = 0, e_prev2 = 0, final_piece = 0;
+  std::vector<int64_t> band_end(static_cast<size_t>(p.bands));
+  int64_t k = 0;
+  for (int64_t b = 0; b < p.bands; ++b) {
+    const int64_t y0 = b * p.band_rows;
+    const int64_t y1 = std::min<int64_t>(p.comp_h, y0 + p.band_rows);
+    const int64_t row_lo = std::max<int64_t>(0, y0 * d.stride - d.pad_top);
+    const int64_t row_hi =
+        std::min<int64_t>(d.in.h - 1, (y1 - 1) * d.stride + d.kernel_h - 1 - d.pad_top);
+    const int64_t in_beats =
+        row_hi >= row_lo ? BeatBytes(row_lo * p.row_bytes, (row_hi + 1) * p.row_bytes, beat) / beat
+                         : 0;
+    int64_t in_time = dma.Read(in_beats);
+    if (b == 0) {
+      // The first job computes its first output row (both conv rows of a pooled one) once
+      // the input rows it reads are in (each of its positions reads all of them); with a
+      // single input row (an FC layer), chunk by chunk as the bytes arrive.
+      int64_t bytes = ch.length[0];
+      if (row_hi > row_lo) {
+        const int64_t rows =
+            std::min<int64_t>(d.in.h, d.kernel_h - d.pad_top + (d.pool ? d.stride : 0)) - row_lo;
+        bytes = std::max<int64_t>(rows, 1) * p.row_bytes;
+      }
+      const int64_t first = dma.Read(CeilDiv(bytes, beat));
+      est.first_input = first + kFirstFetch;
+      in_time = std::max<int64_t>(0, in_time - first);
+    }
+    est.dma += in_time;
+    t_ld = std::max(t_ld, b >= 2 ? band_end[static_cast<size_t>(b - 2)] : 0) + in_time;
+    const int64_t in_end = t_ld;
+
+    // output pieces: one per output row (rows of at least 64 bytes) or per 64 bytes of rows;
+    // the last piece from the last beat boundary before the band's last row to its end
+    const int64_t o0 = d.pool ? y0 / 2 : y0, o1 = d.pool ? y1 / 2 : y1;
+    const int64_t ob = p.out_row_bytes;
+    const int64_t out_bytes = (o1 - o0) * ob;
+    int64_t pieces = 0, piece_beats = 0, last_bytes = out_bytes;
+    if (ob >= kMinPiece) {
+      pieces = o1 - o0 - 1;
+      piece_beats = CeilDiv(ob, beat);
+      last_bytes = ob;
+    } else {
+      pieces = (out_bytes - ob) / kMinPiece;
+      piece_beats = kMinPiece / beat;
+      last_bytes = out_bytes - pieces * kMinPiece;
+    }
+    final_piece = dma.Write(CeilDiv(last_bytes, beat) + 1);
+
+    for (int64_t g = 0; g < p.groups; ++g, ++k) {
+      int64_t cost = kJobOverhead, after = 0;
+      for (int64_t y = y0; y < y1; ++y) {
+        const int64_t row_cost = p.comp_w * pos_cost(g, y);
+        cost += row_cost;
+        if (y + (d.pool ? 2 : 1) >= y1) after += row_cost;
+      }
+      if (row_hi == row_lo) {
+        after = tbls[static_cast<size_t>(g)].back();  // one input row: its last chunk
+      }
+      int64_t a = 0;
+      if (k > 0) {
+        const int64_t l = load[static_cast<size_t>(g)];
+        est.dma += l;
+        t_ld = std::max(t_ld, dbuf ? e_prev2 : e_prev) + l;
+        a = t_ld;
+      }
+      int64_t e_k = std::max(e_prev, a) + cost;
+      if (g + 1 == p.groups && pieces > 0) {
+        // merged pieces save bursts' latency, not beats
+        const int64_t piece_time =
+            std::max(dma.Write(pieces * piece_beats),
+                     std::min(pieces * dma.Write(piece_beats), cost + dma.Write(piece_beats)));
+        stores += piece_time;
+      }
+      if (g + 1 == p.groups && b + 1 < p.bands) stores += final_piece;
+      if (g == 0) e_k = std::max(e_k, in_end + after + kJobOverhead);
+      est.group_cycles += cost - kJobOverhead;
+      est.compute += cost;
+      ++est.jobs;
+      e_prev2 = e_prev;
+      e_prev = e_k;
+    }
+    band_end[static_cast<size_t>(b)] = e_prev;
+  }
+  est.dma += stores;
+  est.body = std::max(e_prev, t_ld + stores);
+  est.tail = final_piece + kDone;
+  est.total = est.setup + est.first_load + est.first_input + est.body + est.tail;
+  return est;
+}
+
+int64_t EstimateLayerCycles(const Layer& layer, const ArrayConfig& cfg, const DramTiming& t) {
+  return EstimateLayer(layer, cfg, t).total;
+}
+
+}  // namespace qsa::cmodel
