@@ -65,6 +65,8 @@ def main():
     ap.add_argument("--icarus-limit", type=float, default=120.0,
                     help="longest whole Icarus run to attempt, seconds (default 120)")
     ap.add_argument("--min-time", type=float, default=3.0, help="Verilator CPU seconds")
+    ap.add_argument("--icarus-timeout", type=float, default=120.0,
+                    help="longest partial Icarus run, seconds (default 120)")
     a = ap.parse_args()
     build = os.path.join(ROOT, a.build)
     work = os.path.join(build, "sim_speed")
@@ -93,14 +95,36 @@ def main():
     args += [f"+{k}={test[k]}" for k in ("model_base", "desc_ptr", "desc_count", "act_addr0",
                                          "act_addr1", "win_base", "win_limit", "out_addr",
                                          "out_bytes")]
-    _, setup_cpu, _ = timed_vvp(["vvp", "-n", vvp_file, "+setup_only", *args], 600)
-    n = a.icarus_cycles
-    out, cpu, wall = timed_vvp(["vvp", "-n", vvp_file, *args, f"+max_cycles={n}"], 3600)
+    setup_out, setup_cpu, _ = timed_vvp(["vvp", "-n", vvp_file, "+setup_only", *args],
+                                        a.icarus_timeout)
+    # The partial run, bounded: Icarus can stall for good in a zero-delay loop of always_comb
+    # blocks that wake each other; then a shorter window, and if that stalls too, no ratio.
+    out = None
+    n = 0
+    for n in sorted({a.icarus_cycles, min(a.icarus_cycles, 100)}, reverse=True):
+        if setup_out is None:
+            break  # it does not even get through reset
+        out, cpu, wall = timed_vvp(["vvp", "-n", vvp_file, *args, f"+max_cycles={n}"],
+                                   a.icarus_timeout)
+        if out is not None:
+            break
     if out is None:
-        sys.exit("sim_speed: the partial Icarus run ran out of time")
+        what = ("load and reset" if setup_out is None
+                else f"finish the first {n} cycles after START")
+        note = (f"vvp did not {what} within {a.icarus_timeout:.0f} s: Icarus stalls in a zero-delay loop (always_comb "
+                "blocks that wake each other), so there is no Icarus speed to compare")
+        result = {"test": f"{os.path.relpath(model, ROOT)} on MNIST test image 0, "
+                          f"{test['cycles']} cycles START to DONE",
+                  "verilator": vl,
+                  "icarus": {"simulator": "icarus", "whole_run": False, "completed": False,
+                             "cycles": 0, "cpu_seconds": None, "cycles_per_second": None,
+                             "note": note},
+                  "verilator_over_icarus": None}
+        print(json.dumps(result, indent=2))
+        return
     part_cycles = tb_cycles(out)
     part_cps = part_cycles / max(cpu - setup_cpu, 1e-9)
-    ic = {"simulator": "icarus", "setup_cpu_seconds": round(setup_cpu, 3)}
+    ic = {"simulator": "icarus", "completed": True, "setup_cpu_seconds": round(setup_cpu, 3)}
     whole = test["cycles"] / part_cps < a.icarus_limit
     why = (f"the whole run ({test['cycles']} cycles) would take about "
            f"{test['cycles'] / part_cps:.0f} s")
