@@ -226,11 +226,8 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   std::vector<int64_t> band_end(static_cast<size_t>(p.bands));
   int64_t k = 0;
   for (int64_t b = 0; b < p.bands; ++b) {
-    const int64_t y0 = b * p.band_rows;
-    const int64_t y1 = std::min<int64_t>(p.comp_h, y0 + p.band_rows);
-    const int64_t row_lo = std::max<int64_t>(0, y0 * d.stride - d.pad_top);
-    const int64_t row_hi =
-        std::min<int64_t>(d.in.h - 1, (y1 - 1) * d.stride + d.kernel_h - 1 - d.pad_top);
+    const BandRows band = PlanBand(d, p, b);
+    const int64_t y0 = band.y0, y1 = band.y1, row_lo = band.in_lo, row_hi = band.in_hi;
     const int64_t in_beats =
         row_hi >= row_lo ? BeatBytes(row_lo * p.row_bytes, (row_hi + 1) * p.row_bytes, beat) / beat
                          : 0;
@@ -255,7 +252,7 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
 
     // output pieces: one per output row (rows of at least 64 bytes) or per 64 bytes of rows;
     // the last piece from the last beat boundary before the band's last row to its end
-    const int64_t o0 = d.pool ? y0 / 2 : y0, o1 = d.pool ? y1 / 2 : y1;
+    const int64_t o0 = band.o0, o1 = band.o1;
     const int64_t ob = p.out_row_bytes;
     const int64_t out_bytes = (o1 - o0) * ob;
     int64_t pieces = 0, piece_beats = 0, last_bytes = out_bytes;

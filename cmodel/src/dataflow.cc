@@ -101,6 +101,17 @@ LayerPlan PlanLayer(const LayerDesc& d, const ArrayConfig& cfg) {
   return p;
 }
 
+BandRows PlanBand(const LayerDesc& d, const LayerPlan& p, int64_t band) {
+  BandRows r;
+  r.y0 = band * p.band_rows;
+  r.y1 = std::min<int64_t>(p.comp_h, r.y0 + p.band_rows);
+  r.o0 = d.pool ? r.y0 / 2 : r.y0;
+  r.o1 = d.pool ? r.y1 / 2 : r.y1;
+  r.in_lo = std::max<int64_t>(0, r.y0 * d.stride - d.pad_top);
+  r.in_hi = std::min<int64_t>(d.in.h - 1, (r.y1 - 1) * d.stride + d.kernel_h - 1 - d.pad_top);
+  return r;
+}
+
 LayerTraffic LayerDram(const LayerDesc& d, const ArrayConfig& cfg) {
   const LayerPlan p = PlanLayer(d, cfg);
   const int64_t beat = cfg.beat_bytes;
@@ -131,19 +142,13 @@ LayerTraffic LayerDram(const LayerDesc& d, const ArrayConfig& cfg) {
   b[static_cast<size_t>(DramClass::kBiases)] = biases * p.bands;
 
   for (int64_t band = 0; band < p.bands; ++band) {
-    const int64_t y0 = band * p.band_rows;
-    const int64_t y1 = std::min<int64_t>(p.comp_h, y0 + p.band_rows);
-    const int64_t row_lo = std::max<int64_t>(0, y0 * d.stride - d.pad_top);
-    const int64_t row_hi =
-        std::min<int64_t>(d.in.h - 1, (y1 - 1) * d.stride + d.kernel_h - 1 - d.pad_top);
-    if (row_hi >= row_lo) {
+    const BandRows r = PlanBand(d, p, band);
+    if (r.in_hi >= r.in_lo) {
       b[static_cast<size_t>(DramClass::kActIn)] +=
-          BeatBytes(row_lo * p.row_bytes, (row_hi + 1) * p.row_bytes, beat);
+          BeatBytes(r.in_lo * p.row_bytes, (r.in_hi + 1) * p.row_bytes, beat);
     }
-    const int64_t o0 = d.pool ? y0 / 2 : y0;
-    const int64_t o1 = d.pool ? y1 / 2 : y1;
     b[static_cast<size_t>(DramClass::kActOut)] +=
-        BeatBytes(o0 * p.out_row_bytes, o1 * p.out_row_bytes, beat);
+        BeatBytes(r.o0 * p.out_row_bytes, r.o1 * p.out_row_bytes, beat);
   }
   return t;
 }

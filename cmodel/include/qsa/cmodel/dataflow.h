@@ -49,6 +49,16 @@ struct LayerPlan {
 /// refuses such a descriptor with DESC_LIMIT).
 LayerPlan PlanLayer(const LayerDesc& d, const ArrayConfig& cfg);
 
+/// Band `band` of a plan (spec §8 v2): its computed output rows [y0, y1), its final output
+/// rows [o0, o1) (halved when pooling) and the input rows [in_lo, in_hi] it reads; in_hi < in_lo
+/// when every row it reads is padding.
+struct BandRows {
+  int64_t y0 = 0, y1 = 0;
+  int64_t o0 = 0, o1 = 0;
+  int64_t in_lo = 0, in_hi = -1;
+};
+BandRows PlanBand(const LayerDesc& d, const LayerPlan& p, int64_t band);
+
 /// Bytes of the beats a transfer of bytes [s, e) of a beat-aligned region touches:
 /// beat · (⌈e/beat⌉ − ⌊s/beat⌋); 0 when the range is empty.
 int64_t BeatBytes(int64_t s, int64_t e, int64_t beat);
