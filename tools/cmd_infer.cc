@@ -35,6 +35,7 @@ struct InferArgs {
   int threads = 1;
   int k = -1;
   int vec_rows = cmodel::ArrayConfig{}.vec_rows;  // Vmax of the modelled build
+  bool vec_rows_given = false;                    // --vec-rows on the command line
 };
 
 // Runs `work(begin, end, worker)` over [0, n) split across `threads` workers.
@@ -244,7 +245,7 @@ void RunInfer(InferArgs& a) {
     throw ConfigError("--layers needs --deployed OUT.qsa");
   }
   if (a.limit < 0) throw ConfigError("--limit must be >= 0 (0 = all images)");
-  if (!a.fp32.empty() && a.vec_rows != cmodel::ArrayConfig{}.vec_rows) {
+  if (!a.fp32.empty() && a.vec_rows_given) {
     throw ConfigError("--vec-rows models a build for an encoded model; it does not apply to --fp32");
   }
   const cmodel::Dataset data = cmodel::LoadDataset(a.data).Head(a.limit);
@@ -276,12 +277,15 @@ void AddInferCommand(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "Worker threads")->capture_default_str();
   cmd->add_option("--energy", args->energy, "Energy preset: horowitz45 (default), paper, lpddr4");
   cmd->add_option("--k", args->k, "Override the quality knob k of every layer (0 = exact)");
-  cmd->add_option("--vec-rows", args->vec_rows,
+  CLI::Option* vec_rows = cmd->add_option("--vec-rows", args->vec_rows,
                   "Vectors of one filter a PE holds (Vmax) in the modelled build; a larger value "
                   "than the RTL's runs layers the hardware refuses (reference model only)")
       ->capture_default_str();
   cmd->add_option("--json", args->json, "Write the results as JSON");
-  cmd->callback([args] { RunInfer(*args); });
+  cmd->callback([args, vec_rows] {
+    args->vec_rows_given = vec_rows->count() > 0;
+    RunInfer(*args);
+  });
 }
 
 }  // namespace qsa::tools
