@@ -83,6 +83,8 @@ def main():
         sys.exit("sim_speed: the Verilated model's output differs from the reference model")
     with open(os.path.join(work, "test.json")) as f:
         test = json.load(f)
+    described = (f"{os.path.relpath(model, ROOT)} on MNIST test image 0, "
+                 f"{test['cycles']} cycles START to DONE")
 
     # 2. Icarus.
     rtl = sorted(os.path.join("rtl", n) for n in os.listdir(os.path.join(ROOT, "rtl"))
@@ -113,8 +115,7 @@ def main():
                 else f"finish the first {n} cycles after START")
         note = (f"vvp did not {what} within {a.icarus_timeout:.0f} s: Icarus stalls in a zero-delay loop (always_comb "
                 "blocks that wake each other), so there is no Icarus speed to compare")
-        result = {"test": f"{os.path.relpath(model, ROOT)} on MNIST test image 0, "
-                          f"{test['cycles']} cycles START to DONE",
+        result = {"test": described,
                   "verilator": vl,
                   "icarus": {"simulator": "icarus", "whole_run": False, "completed": False,
                              "cycles": 0, "cpu_seconds": None, "cycles_per_second": None,
@@ -152,8 +153,7 @@ def main():
         vl_window = json.loads(run([speed, model, "--min-time", "1",
                                     "--max-cycles", str(part_cycles)]))
         ratio = vl_window["cycles_per_second"] / ic["cycles_per_second"]
-    result = {"test": f"{os.path.relpath(model, ROOT)} on MNIST test image 0, "
-                      f"{test['cycles']} cycles START to DONE",
+    result = {"test": described,
               "verilator": vl, "icarus": ic, "verilator_over_icarus": round(ratio, 1)}
     if vl_window is not None:
         result["verilator_same_window"] = vl_window
