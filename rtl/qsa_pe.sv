@@ -28,7 +28,8 @@
 //                    it arrives in this cycle) into the zero-skip compaction (len_i = 0 or
 //                    !active_i: an empty chunk); the working codes, α's and split are kept.
 //   group cycles     grp_valid_i: the compaction presents up to Lanes nonzero codes; each lane
-//                    picks its activation from win_i, shifts/inverts it (qsa_pkg::decode_code)
+//                    picks its activation from win_i, shifts/inverts it (qsa_pkg::decode_code;
+//                    a one-hot shift select and a ones' complement, see stage 0 below)
 //                    and the lanes are summed per vector (stage 0 -> s1). A PE with fewer
 //                    nonzero codes than the slowest PE of the group idles through the
 //                    remaining cycles. The chunk's last group cycle carries grp_last_i, and
@@ -113,7 +114,6 @@ module qsa_pe #(
 
   localparam int RowBits = MaxVec * CodeW;
   localparam int AlphaB = qsa_pkg::AlphaBits;
-  localparam int TermWidth = AW + 3;                       // ±(a << 2): 11 bits signed
   localparam int SWidth = 17;                              // |S_v| <= 64·4·128 (spec §4)
   localparam int PWidth = SWidth + 10;                     // qsa_qs_mult product width
   localparam int AccW = qsa_pkg::AccWidth;
@@ -250,53 +250,71 @@ module qsa_pe #(
   // ---------------------------------------------------------------------------------------
   // Stage 0: lanes (select, decode, shift/invert) and the lane sums of v0 and v1
   // ---------------------------------------------------------------------------------------
-  logic signed [Lanes*SWidth-1:0] term;       // lane l's signed term at [l*SWidth +: SWidth]
-  logic [Lanes-1:0]               lane_use;   // lane l carries a nonzero code
-  logic [Lanes-1:0]               lane_zero;  // ... whose activation is zero (gated)
-  logic [Lanes-1:0]               lane_v1;    // ... of the chunk's second vector
+  // Lane l is on in a group cycle when the compaction gives it a code (zs_en[l]); it takes the
+  // code and the activation a at its index and forms β·a = ±(a << shift) with no multiplier
+  // and no negation adder:
+  //   - the shift is a one-hot select among a, a << 1 and a << 2 (decoded straight from the
+  //     code, spec §3: 001/100 shift 0, 010/101 shift 1, 011/110 shift 2);
+  //   - a negative code inverts a before the shift and fills the vacated bits with ones, which
+  //     gives the ones' complement ~(a << shift) = -(a << shift) - 1; the missing +1 enters the
+  //     lane sum as a one-bit operand (lane_neg), so each lane costs gates, not an adder;
+  //   - the 10-bit signed term t is passed as {~t[9], t[8:0]} = t + 512, an unsigned number, and
+  //     the lane sums subtract the Lanes · 512 once: the adder tree adds no sign-extension bits.
+  // A lane that is off, or whose activation is zero (a gated MAC), selects nothing: its term is
+  // 0 (512 in the offset form) and its inputs to the adders do not toggle. Each lane adds into
+  // the sum of its own vector (v1 when its index is at or past split_q); in the other vector's
+  // sum it stands as 512, i.e. zero.
+  localparam int TW = AW + 2;                              // ±(a << 2) in 10 bits
 
-  // Lane l (when zs_en[l]; the others are held at zero): its code and activation at index
-  // idx, the decoded β = ±(1 << shift), and the term ±(a << shift). A lane with a zero
-  // activation, or with no code, is held at zero: its adder input does not toggle. Nothing
-  // here changes outside group cycles (grp_valid_i and zs_valid): the guards also spare a
-  // simulator the lanes then.
-  logic [IdxWidth-1:0]          ln_idx;
-  logic [CodeW-1:0]             ln_code;
-  logic [qsa_pkg::DecWidth-1:0] ln_dec;
-  logic signed [AW-1:0]         ln_act;
-  logic signed [TermWidth-1:0]  ln_mag;
-  logic                         unused_dec;
+  logic [Lanes*TW-1:0] lane_u0;    // lane l's term + 512 in v0's sum, at [l*TW +: TW]
+  logic [Lanes*TW-1:0] lane_u1;    // ... in v1's sum
+  logic [Lanes-1:0]    lane_neg0;  // the +1 of a negative code's complement, in v0's sum
+  logic [Lanes-1:0]    lane_neg1;  // ... in v1's sum
+  logic [Lanes-1:0]    lane_use;   // lane l carries a nonzero code
+  logic [Lanes-1:0]    lane_zero;  // ... whose activation is zero (gated)
+  logic [Lanes-1:0]    lane_v1;    // ... of the chunk's second vector
+  logic                grp_on;     // a group cycle with a group from the compaction
 
-  always_comb begin
-    term       = '0;
-    lane_use   = '0;
-    lane_zero  = '0;
-    lane_v1    = '0;
-    ln_idx     = '0;
-    ln_code    = '0;
-    ln_dec     = '0;
-    ln_act     = '0;
-    ln_mag     = '0;
-    unused_dec = 1'b0;
-    if (grp_valid_i && zs_valid) begin
-      for (int l = 0; l < Lanes; l++) begin
-        if (zs_en[l]) begin
-          ln_idx       = zs_idx[l*IdxWidth +: IdxWidth];
-          ln_code      = codes_q[ln_idx*CodeW +: CodeW];
-          ln_act       = win_i[ln_idx*AW +: AW];
-          ln_dec       = qsa_pkg::decode_code(ln_code, 1'b1);
-          unused_dec   = unused_dec ^ ln_dec[qsa_pkg::DecReserved];
-          lane_use[l]  = !ln_dec[qsa_pkg::DecZero];
-          lane_zero[l] = lane_use[l] && (ln_act == '0);
-          lane_v1[l]   = (LenWidth'(ln_idx) >= split_q);
-          ln_mag = (lane_use[l] && !lane_zero[l])
-                   ? (TermWidth'(ln_act) <<< ln_dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth])
-                   : '0;
-          term[l*SWidth +: SWidth] = ln_dec[qsa_pkg::DecNeg] ? -(SWidth'(ln_mag))
-                                                              : SWidth'(ln_mag);
-        end
-      end
-    end
+  assign grp_on = grp_valid_i && zs_valid;
+
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane
+    logic [IdxWidth-1:0] idx;
+    logic [CodeW-1:0]    code;
+    logic [AW-1:0]       act;
+    logic [qsa_pkg::DecWidth-1:0] dec;
+    logic [qsa_pkg::ShiftWidth-1:0] shift;
+    logic                on, act_nz, use_l, sel0, sel1, sel2, neg;
+    logic [TW-1:0]       ax;     // a (inverted when negative), sign-extended
+    logic [TW-1:0]       t;      // ±(a << shift) in ones' complement
+    logic [TW-1:0]       u;      // t + 512
+
+    assign idx    = zs_idx[l*IdxWidth +: IdxWidth];
+    assign on     = grp_on && zs_en[l];
+    assign code   = on ? codes_q[idx*CodeW +: CodeW] : '0;
+    assign act    = on ? win_i[idx*AW +: AW] : '0;
+    assign dec    = qsa_pkg::decode_code(code, 1'b1);
+    assign shift  = dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth];
+    assign act_nz = |act;
+    // A reserved code decodes as zero (and never reaches a PE: qsa_code_unpack rejects it).
+    assign use_l  = !dec[qsa_pkg::DecZero];
+    assign sel0   = act_nz && use_l && (shift == 2'd0);
+    assign sel1   = act_nz && use_l && (shift == 2'd1);
+    assign sel2   = act_nz && use_l && (shift == 2'd2);
+    assign neg    = act_nz && use_l && dec[qsa_pkg::DecNeg];
+    assign ax     = TW'($signed(act ^ {AW{neg}}));
+    assign t      = ({TW{sel0}} & ax)
+                    | ({TW{sel1}} & {ax[TW-2:0], neg})
+                    | ({TW{sel2}} & {ax[TW-3:0], neg, neg});
+
+    assign u      = {~t[TW-1], t[TW-2:0]};
+
+    assign lane_v1[l]   = on && (LenWidth'(idx) >= split_q);
+    assign lane_u0[l*TW +: TW] = lane_v1[l] ? TW'(1 << (TW - 1)) : u;
+    assign lane_u1[l*TW +: TW] = lane_v1[l] ? u : TW'(1 << (TW - 1));
+    assign lane_neg0[l] = neg && !lane_v1[l];
+    assign lane_neg1[l] = neg && lane_v1[l];
+    assign lane_use[l]  = use_l;
+    assign lane_zero[l] = lane_use[l] && !act_nz;
   end
 
   logic signed [SWidth-1:0]   lane_sum0, lane_sum1;
@@ -304,13 +322,13 @@ module qsa_pe #(
   logic [LaneCntWidth-1:0]    lanes_gated;
 
   always_comb begin
-    lane_sum0   = '0;
-    lane_sum1   = '0;
+    lane_sum0   = -SWidth'(Lanes << (TW - 1));
+    lane_sum1   = -SWidth'(Lanes << (TW - 1));
     lanes_used  = '0;
     lanes_gated = '0;
     for (int l = 0; l < Lanes; l++) begin
-      lane_sum0   = lane_sum0 + (lane_v1[l] ? SWidth'(0) : term[l*SWidth +: SWidth]);
-      lane_sum1   = lane_sum1 + (lane_v1[l] ? term[l*SWidth +: SWidth] : SWidth'(0));
+      lane_sum0   = lane_sum0 + SWidth'(lane_u0[l*TW +: TW]) + SWidth'(lane_neg0[l]);
+      lane_sum1   = lane_sum1 + SWidth'(lane_u1[l*TW +: TW]) + SWidth'(lane_neg1[l]);
       lanes_used  = lanes_used + LaneCntWidth'(lane_use[l]);
       lanes_gated = lanes_gated + LaneCntWidth'(lane_zero[l]);
     end

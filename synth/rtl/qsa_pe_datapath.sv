@@ -1,8 +1,8 @@
 // The arithmetic datapath of one QSA PE (rtl/qsa_pe.sv stages 0-2), isolated for the synthesis
 // comparison against the conventional int8 PE (conv_pe.sv). Not part of the accelerator.
 //
-// Counted: Lanes lanes of decode (qsa_pkg::decode_code) + shift/invert of the activation, the
-// lane adder, the s1 register, the vector-sum register S_v, the s2 register (S_v, α) and one
+// Counted: Lanes lanes of decode (qsa_pkg::decode_code) + shift select / ones' complement of
+// the activation (qsa_pe.sv stage 0), the lane adder, the s1 register, the vector-sum register S_v, the s2 register (S_v, α) and one
 // qsa_qs_mult (S_v × Q_k(α)) with its 32-bit accumulator, written as in qsa_pe.sv (same
 // widths, same zero-activation gating, same operand isolation of the multiplier).
 // Not counted (as in conv_pe.sv, which has no weight storage either): the code/α stores
@@ -14,7 +14,6 @@ module qsa_pe_datapath #(
   parameter  int WithMult = 1,  // 0: S_v added unmultiplied (area attribution of the multiplier)
   localparam int AW = qsa_pkg::ActWidth,
   localparam int CodeW = qsa_pkg::CodeWidth,
-  localparam int TermWidth = AW + 3,
   localparam int SWidth = 17,
   localparam int PWidth = SWidth + 10,
   localparam int AccW = qsa_pkg::AccWidth
@@ -31,29 +30,46 @@ module qsa_pe_datapath #(
   output logic [AccW-1:0]               acc_o
 );
 
-  // Stage 0: lanes and lane sum (qsa_pe.sv g_lane)
-  logic signed [Lanes*SWidth-1:0] term;
+  // Stage 0: lanes and lane sum (qsa_pe.sv g_lane: one-hot shift select, ones' complement of a
+  // negative term with its +1 as a one-bit operand, terms offset by 512 so the adders see
+  // unsigned operands; zero activations select nothing)
+  localparam int TW = AW + 2;
+
+  logic [Lanes*TW-1:0] lane_u;
+  logic [Lanes-1:0]    lane_neg;
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    logic [qsa_pkg::DecWidth-1:0] dec;
-    logic signed [AW-1:0]         act;
-    logic signed [TermWidth-1:0]  mag;
-    logic                         use_lane;
+    logic [CodeW-1:0] code;
+    logic [AW-1:0]    act;
+    logic [qsa_pkg::DecWidth-1:0]   dec;
+    logic [qsa_pkg::ShiftWidth-1:0] shift;
+    logic             act_nz, use_l, sel0, sel1, sel2, neg;
+    logic [TW-1:0]    ax, t;
 
-    assign dec      = qsa_pkg::decode_code(code_i[l*CodeW +: CodeW], 1'b1);
-    assign act      = act_i[l*AW +: AW];
-    assign use_lane = valid_i && !dec[qsa_pkg::DecZero] && (act != '0);
-    assign mag      = use_lane
-                      ? (TermWidth'(act) <<< dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth])
-                      : '0;
-    assign term[l*SWidth +: SWidth] = dec[qsa_pkg::DecNeg] ? -(SWidth'(mag)) : SWidth'(mag);
+    assign code   = valid_i ? code_i[l*CodeW +: CodeW] : '0;
+    assign act    = valid_i ? act_i[l*AW +: AW] : '0;
+    assign dec    = qsa_pkg::decode_code(code, 1'b1);
+    assign shift  = dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth];
+    assign act_nz = |act;
+    // A reserved code decodes as zero (and never reaches a PE: qsa_code_unpack rejects it).
+    assign use_l  = !dec[qsa_pkg::DecZero];
+    assign sel0   = act_nz && use_l && (shift == 2'd0);
+    assign sel1   = act_nz && use_l && (shift == 2'd1);
+    assign sel2   = act_nz && use_l && (shift == 2'd2);
+    assign neg    = act_nz && use_l && dec[qsa_pkg::DecNeg];
+    assign ax     = TW'($signed(act ^ {AW{neg}}));
+    assign t      = ({TW{sel0}} & ax)
+                    | ({TW{sel1}} & {ax[TW-2:0], neg})
+                    | ({TW{sel2}} & {ax[TW-3:0], neg, neg});
+    assign lane_u[l*TW +: TW] = {~t[TW-1], t[TW-2:0]};
+    assign lane_neg[l] = neg;
   end
 
   logic signed [SWidth-1:0] lane_sum;
   always_comb begin
-    lane_sum = '0;
+    lane_sum = -SWidth'(Lanes << (TW - 1));
     for (int l = 0; l < Lanes; l++) begin
-      lane_sum = lane_sum + term[l*SWidth +: SWidth];
+      lane_sum = lane_sum + SWidth'(lane_u[l*TW +: TW]) + SWidth'(lane_neg[l]);
     end
   end
 
