@@ -182,6 +182,93 @@ endmodule
 """
 
 
+# The digit-serial design point (qsa_pe_datapath Serial=1): a vector's last group is held
+# (stall_i, its operands in place) while the multiplier is busy with the previous vector (and
+# one cycle after a last group, whose multiply loads a cycle later), as a stalling array would.
+TB_SERIAL = """`timescale 1ns/1ps
+module tb;
+  reg clk_i = 1'b0, rst_ni = 1'b0;
+  integer fd, r;
+  reg clr_i, valid_i, last_i, stall_i, pend;
+  reg [7:0] alpha_i;
+  reg [2:0] k_i;
+  reg [{cw}:0] code_i;
+  reg [{aw}:0] act_i;
+  reg v_n, l_n;
+  reg [7:0] a_n;
+  reg [{cw}:0] c_n;
+  reg [{aw}:0] x_n;
+  wire busy_o;
+  qsa_pe_datapath dut (.clk_i(clk_i), .rst_ni(rst_ni), .clr_i(clr_i), .valid_i(valid_i),
+    .last_i(last_i), .stall_i(stall_i), .code_i(code_i), .act_i(act_i), .alpha_i(alpha_i), .k_i(k_i),
+    .busy_o(busy_o), .acc_o());
+  always #5 clk_i = ~clk_i;
+  initial begin
+    clr_i = 0; valid_i = 0; last_i = 0; stall_i = 0; alpha_i = 0; code_i = 0; act_i = 0;
+    pend = 0;
+    k_i = 3'd{k};
+    fd = $fopen("{stream}", "r");
+    repeat (2) @(negedge clk_i);
+    rst_ni = 1'b1;
+    @(negedge clk_i);
+    $dumpfile("{vcd}");
+    $dumpvars(0, tb.dut);
+    while (!$feof(fd)) begin
+      r = $fscanf(fd, "%h %h %h %h %h\\n", v_n, l_n, a_n, c_n, x_n);
+      valid_i = v_n; last_i = l_n; alpha_i = a_n; code_i = c_n; act_i = x_n;
+      if (v_n && l_n) begin
+        stall_i = 1;
+        while (busy_o || pend) begin
+          pend = 0;
+          @(negedge clk_i);
+        end
+        stall_i = 0;
+      end
+      pend = v_n && l_n;
+      @(negedge clk_i);
+    end
+    valid_i = 0; last_i = 0; code_i = 0; act_i = 0;
+    repeat (12) @(negedge clk_i);
+    $finish;
+  end
+endmodule
+"""
+
+# The digit-serial multiplier alone: load (x, α), then clock while it is busy.
+TB_SERIAL_MULT = """`timescale 1ns/1ps
+module tb;
+  reg clk_i = 1'b0, rst_ni = 1'b0;
+  integer fd, r;
+  reg load_i;
+  reg [16:0] x_i;
+  reg [7:0] alpha_i;
+  reg [2:0] k_i;
+  wire busy_o;
+  qs_mult_serial dut (.clk_i(clk_i), .rst_ni(rst_ni), .load_i(load_i), .x_i(x_i),
+    .alpha_i(alpha_i), .k_i(k_i), .busy_o(busy_o), .add_o(), .cin_o());
+  always #5 clk_i = ~clk_i;
+  initial begin
+    load_i = 0; x_i = 0; alpha_i = 0; k_i = 3'd{k};
+    fd = $fopen("{stream}", "r");
+    repeat (2) @(negedge clk_i);
+    rst_ni = 1'b1;
+    @(negedge clk_i);
+    $dumpfile("{vcd}");
+    $dumpvars(0, tb.dut);
+    while (!$feof(fd)) begin
+      r = $fscanf(fd, "%h %h\\n", x_i, alpha_i);
+      load_i = 1;
+      @(negedge clk_i);
+      load_i = 0;
+      while (busy_o) @(negedge clk_i);
+    end
+    repeat (4) @(negedge clk_i);
+    $finish;
+  end
+endmodule
+"""
+
+
 def testbench(path, top, ports, reads, fmt, init, idle, stream, vcd):
     decl = "\n".join(f"  reg [{w - 1}:0] {n};" for n, w in ports)
     conn = ", ".join([".clk_i(clk_i)", ".rst_ni(rst_ni)"] + [f".{n}({n})" for n, _ in ports] +
@@ -247,17 +334,36 @@ def main():
             tb = os.path.join(out, f"act_qsa_L{L}_k{k}_tb.v")
             vcd = os.path.join(out, f"act_qsa_L{L}_k{k}.vcd")
             testbench(tb, "qsa_pe_datapath",
-                      [("clr_i", 1), ("valid_i", 1), ("last_i", 1), ("alpha_i", 8),
-                       ("code_i", 3 * L), ("act_i", 8 * L), ("k_i", 3)],
+                      [("clr_i", 1), ("valid_i", 1), ("last_i", 1), ("stall_i", 1),
+                       ("alpha_i", 8), ("code_i", 3 * L), ("act_i", 8 * L), ("k_i", 3)],
                       "valid_i, last_i, alpha_i, code_i, act_i", "%h %h %h %h %h",
-                      f"    clr_i = 0; valid_i = 0; last_i = 0; alpha_i = 0; code_i = 0; "
-                      f"act_i = 0; k_i = 3'd{k};",
+                      f"    clr_i = 0; valid_i = 0; last_i = 0; stall_i = 0; alpha_i = 0; "
+                      f"code_i = 0; act_i = 0; k_i = 3'd{k};",
                       "    valid_i = 0; last_i = 0; code_i = 0; act_i = 0;",
                       os.path.join(sdir, f"qsa_L{L}.txt"), vcd)
             simulate(out, base, tb, f"qsa_L{L}_k{k}")
             tot, cov = count_vcd(vcd, "qsa_pe_datapath", fan, names, subs)
             r["qsa"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
             r["coverage"][f"qsa_k{k}"] = cov
+            os.remove(vcd)
+        # the digit-serial design point, every k
+        base = netlist(out, f"qsa_serial_L{L}", "qsa_pe_datapath",
+                       [PKG, "rtl/qsa_qs_mult.sv", "synth/rtl/qs_mult_serial.sv",
+                        "synth/rtl/qsa_pe_datapath.sv"], {"Lanes": L, "Serial": 1})
+        fan, names, subs = fanouts(base + ".json", "qsa_pe_datapath")
+        r["serial"] = {}
+        for k in range(6):
+            tb = os.path.join(out, f"act_serial_L{L}_k{k}_tb.v")
+            vcd = os.path.join(out, f"act_serial_L{L}_k{k}.vcd")
+            with open(tb, "w") as f:
+                f.write(TB_SERIAL.replace("{cw}", str(3 * L - 1)).replace("{aw}", str(8 * L - 1))
+                        .replace("{k}", str(k))
+                        .replace("{stream}", os.path.join(sdir, f"qsa_L{L}.txt"))
+                        .replace("{vcd}", vcd))
+            simulate(out, base, tb, f"serial_L{L}_k{k}")
+            tot, cov = count_vcd(vcd, "qsa_pe_datapath", fan, names, subs)
+            r["serial"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
+            r["coverage"][f"serial_k{k}"] = cov
             os.remove(vcd)
         res["lanes"][str(L)] = r
         print(f"activity: L = {L} done", flush=True)
@@ -277,6 +383,20 @@ def main():
         tot, cov = count_vcd(vcd, "qsa_qs_mult", fan, names, subs)
         res["mult"]["k"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
         res["mult"].setdefault("coverage", {})[str(k)] = cov
+        os.remove(vcd)
+    base = netlist(out, "qs_serial", "qs_mult_serial", [PKG, "synth/rtl/qs_mult_serial.sv"], {})
+    fan, names, subs = fanouts(base + ".json", "qs_mult_serial")
+    res["serial_mult"] = {"multiplies": nmul, "k": {}}
+    for k in range(6):
+        tb = os.path.join(out, f"act_serial_mult_k{k}_tb.v")
+        vcd = os.path.join(out, f"act_serial_mult_k{k}.vcd")
+        with open(tb, "w") as f:
+            f.write(TB_SERIAL_MULT.replace("{k}", str(k))
+                    .replace("{stream}", os.path.join(sdir, "mult.txt")).replace("{vcd}", vcd))
+        simulate(out, base, tb, f"serial_mult_k{k}")
+        tot, cov = count_vcd(vcd, "qs_mult_serial", fan, names, subs)
+        res["serial_mult"]["k"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
+        res["serial_mult"].setdefault("coverage", {})[str(k)] = cov
         os.remove(vcd)
     res["markdown"] = markdown(res)
     with open(os.path.join(out, "activity.json"), "w") as f:
@@ -326,15 +446,51 @@ def markdown(res):
         w(f"\n**Target (issue 6): QSA PE activity per MAC ≤ {100 * TARGET:.0f} % of the "
           f"conventional PE's at L = 8: {'MET' if worst / cd <= TARGET else 'NOT MET'}** "
           f"(data nets, worst k: {100 * worst / cd:.1f} %).\n")
+    if any("serial" in r for r in res["lanes"].values()):
+        w("Digit-serial design point: `qsa_pe_datapath` with `Serial=1` (the α multiply by "
+          "`synth/rtl/qs_mult_serial.sv`, one kept NAF digit per cycle into the accumulator; "
+          "**not** the multiplier of the accelerator's `qsa_pe`), on the same streams. A "
+          "vector's last group is held (stall_i: its operands stay in place, the stage-1 "
+          "register does not take it) while the multiplier is still busy with the previous "
+          "vector, as a stalling array would; those stall cycles are in the clock column.\n")
+        w("| L | k | serial data / MAC | of which α multiply | multiply share | serial clock / MAC "
+          "| conventional data / MAC | serial / conventional (data) | serial / conventional "
+          "(data + clock) |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for L, r in res["lanes"].items():
+            n = r["mac_slots"]
+            cd = wsum(r["conv"], lambda g, kind: kind == "data") / n
+            cc = wsum(r["conv"], lambda g, kind: kind == "clock") / n
+            for k, q in r.get("serial", {}).items():
+                qd = wsum(q, lambda g, kind: kind == "data") / n
+                qm = wsum(q, lambda g, kind: kind == "data" and g.endswith("u_mult")) / n
+                qc = wsum(q, lambda g, kind: kind == "clock") / n
+                w(f"| {L} | {k} | {qd:.1f} | {qm:.1f} | {100 * qm / qd:.1f} % | {qc:.1f} | "
+                  f"{cd:.1f} | {100 * qd / cd:.1f} % | {100 * (qd + qc) / (cd + cc):.1f} % |")
+        if r8 and "serial" in r8:
+            n = r8["mac_slots"]
+            cd = wsum(r8["conv"], lambda g, kind: kind == "data") / n
+            worst = max(wsum(q, lambda g, kind: kind == "data") / n
+                        for q in r8["serial"].values())
+            w(f"\nThe digit-serial design point at L = 8, worst k: {100 * worst / cd:.1f} % of "
+              "the conventional PE's data activity per MAC (not the accelerator's PE, so not the "
+              "target's figure).\n")
     m = res["mult"]
-    w(f"The α multiplier alone (`qsa_qs_mult`, runtime k) on the recorded stream of "
-      f"{m['multiplies']:,} (S_v, α) pairs, back to back:\n")
-    w("| k | data toggles × fanout per multiply |")
-    w("|---:|---:|")
+    sm = res.get("serial_mult", {"k": {}})
+    w(f"The α multiplier alone on the recorded stream of {m['multiplies']:,} (S_v, α) pairs: "
+      "`qsa_qs_mult` (runtime k, parallel rows) back to back, one pair per cycle; "
+      "`qs_mult_serial` (digit-serial) loaded with each pair and clocked until it is done "
+      "(its adder is the PE's accumulator, outside the unit, so it is not counted here):\n")
+    w("| k | `qsa_qs_mult`: data toggles × fanout per multiply | `qs_mult_serial`: per multiply |")
+    w("|---:|---:|---:|")
     for k, v in m["k"].items():
-        w(f"| {k} | {wsum(v) / max(1, m['multiplies']):.1f} |")
+        sv = sm["k"].get(k)
+        sval = (f"{wsum(sv, lambda g, kind: kind == 'data') / max(1, sm['multiplies']):.1f}"
+                if sv else "—")
+        pval = wsum(v, lambda g, kind: kind == "data") / max(1, m["multiplies"])
+        w(f"| {k} | {pval:.1f} | {sval} |")
     covs = [c for r in res["lanes"].values() for c in r["coverage"].values()]
-    covs += list(m.get("coverage", {}).values())
+    covs += list(m.get("coverage", {}).values()) + list(sm.get("coverage", {}).values())
     w(f"\nNet coverage check: the VCD showed {100 * min(covs):.1f} % (lowest run) of the "
       "netlists' fanout-weighted net bits.")
     return "\n".join(o)

@@ -144,6 +144,26 @@ def main():
         w(f"\n**Target (issue 6): QSA PE ≤ {100 * AREA_TARGET:.0f} % of the conventional PE's "
           f"sky130 area at L = 8: {'MET' if ok else 'NOT MET'}** "
           f"(measured {100 * ratios[8]:.1f} %, datapath against datapath).\n")
+    sp = {lanes: area.get(f"qsa_pe_datapath_serial_L{lanes}") for lanes in (8, 16)}
+    if any(sp.values()):
+        w("**Design point, not in the accelerator: a digit-serial α multiply.** "
+          "`qsa_pe_datapath_serial_L<L>` is the same datapath with the α multiply done by "
+          "`synth/rtl/qs_mult_serial.sv`: S_v goes from stage 1 into the unit, which adds one "
+          "kept NAF digit's ±(S_v << i) per cycle into the accumulator (most significant "
+          "first, stopping after k: that is the top-k selection), so a multiply takes as many "
+          "cycles as Q_k(α) has nonzero digits (≤ k, ≤ 5) and the unit has no adder of its "
+          "own. Its cost is time: a vector's last group must wait while the previous vector's "
+          "digits are still being added, so the array would stall whenever a vector takes "
+          "fewer lane cycles than its multiply. `qsa_pe` keeps the parallel multiplier; "
+          "bit-exactness of the unit is checked by testbench/qs_mult_serial_tb.sv against the "
+          "reference model's vectors.\n")
+        w("| L | digit-serial datapath (µm²) | conventional PE (µm²) | serial / conventional |")
+        w("|---:|---:|---:|---:|")
+        for lanes, a in sp.items():
+            c = area.get(f"conv_pe_L{lanes}")
+            if a and c:
+                w(f"| {lanes} | {fmt_f(a)} | {fmt_f(c)} | {100 * a / c:.1f} % |")
+        w("")
     w(HEAD)
     for n in sorted(res):
         if res[n]["group"] == "pe":
@@ -172,6 +192,8 @@ def main():
     mrows = [("qsa_qs_mult", "runtime k", None)] + \
         [(f"qs_mult_k{k}", f"k = {k}" + (" (exact)" if k == 0 else ""), k) for k in range(6)] + \
         [("qs_mult_value", "Q_k(α) as a number, then `x * Q_k(α)` (runtime k)", None),
+         ("qs_mult_serial", "digit-serial, one kept digit per cycle, ≤ k cycles (runtime k; "
+          "adds into the PE's accumulator, which is not counted)", None),
          ("exact_mult", "exact `x * α`", 0)]
     for n, label, k in mrows:
         r = res.get(n)

@@ -33,6 +33,8 @@ ABC_SCRIPT = "+strash;dretime;map;topo;stime,-p"  # abc -fast's liberty script +
 
 PKG = ["rtl/qsa_0_pkg.sv"]
 MEM = ["rtl/qsa_mem.sv"]
+DATAPATH = PKG + ["rtl/qsa_qs_mult.sv", "synth/rtl/qs_mult_serial.sv",
+                  "synth/rtl/qsa_pe_datapath.sv"]
 TOP_SOURCES = PKG + ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv",
                      "rtl/qsa_pe.sv", "rtl/qsa_compute.sv", "rtl/qsa_act_buf.sv",
                      "rtl/qsa_out_buf.sv", "rtl/qsa_code_unpack.sv", "rtl/qsa_divider.sv",
@@ -67,13 +69,14 @@ def jobs():
         j.append(job(name, name, src, params, bb, "leaf"))
     # The PE comparison: QSA datapath against a conventional int8 PE, same lanes.
     for lanes in (8, 16):
-        j.append(job(f"qsa_pe_datapath_L{lanes}", "qsa_pe_datapath",
-                     PKG + ["rtl/qsa_qs_mult.sv", "synth/rtl/qsa_pe_datapath.sv"],
+        j.append(job(f"qsa_pe_datapath_L{lanes}", "qsa_pe_datapath", DATAPATH,
                      {"Lanes": lanes}, group="pe"))
-        j.append(job(f"qsa_pe_datapath_nomult_L{lanes}", "qsa_pe_datapath",
-                     PKG + ["rtl/qsa_qs_mult.sv", "synth/rtl/qsa_pe_datapath.sv"],
+        j.append(job(f"qsa_pe_datapath_nomult_L{lanes}", "qsa_pe_datapath", DATAPATH,
                      {"Lanes": lanes, "WithMult": 0}, group="pe",
                      note="the datapath without its multiplier: area attribution only"))
+        j.append(job(f"qsa_pe_datapath_serial_L{lanes}", "qsa_pe_datapath", DATAPATH,
+                     {"Lanes": lanes, "Serial": 1}, group="pe",
+                     note="design point: the digit-serial multiply (not in qsa_pe)"))
         j.append(job(f"conv_pe_L{lanes}", "conv_pe", ["synth/rtl/conv_pe.sv"],
                      {"Lanes": lanes}, group="pe"))
         j.append(job(f"qsa_pe_L{lanes}", "qsa_pe",
@@ -87,6 +90,8 @@ def jobs():
     j.append(job("exact_mult", "exact_mult", PKG + ["synth/rtl/exact_mult.sv"], group="mult"))
     j.append(job("qs_mult_value", "qs_mult_value", PKG + ["synth/rtl/qs_mult_value.sv"],
                  group="mult", note="Q_k(α) as a number, then x * Q_k(α)"))
+    j.append(job("qs_mult_serial", "qs_mult_serial", PKG + ["synth/rtl/qs_mult_serial.sv"],
+                 group="mult", note="digit-serial: one kept digit per cycle"))
     # The whole accelerator at two configurations.
     # Not flattened (a flat qsa_top spends many minutes in `share`): areas are totals over the
     # hierarchy, the delay the longest path found inside one module.

@@ -31,6 +31,12 @@ qsa_tb(qsa_qs_mult_tb RUN x8 SOURCES ${QS_SOURCES} PLUSARGS +vectors=${VEC}/qs_m
 qsa_tb(qsa_qs_mult_tb RUN x17 SOURCES ${QS_SOURCES} PLUSARGS +vectors=${VEC}/qs_mult_x17.hex
        FIXTURES qs_mult_vectors)
 qsa_lint(qsa_qs_mult SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_qs_mult.sv)
+# The digit-serial design point of the synthesis reports (synth/rtl, not in the accelerator),
+# against the same reference-model vectors: product and cycle count (= kept digits).
+set(QS_SERIAL_SOURCES ${RTL}/qsa_0_pkg.sv ${PROJECT_SOURCE_DIR}/synth/rtl/qs_mult_serial.sv)
+qsa_tb(qs_mult_serial_tb RUN x17 SOURCES ${QS_SERIAL_SOURCES} ${TB}/qs_mult_serial_tb.sv
+       PLUSARGS +vectors=${VEC}/qs_mult_x17.hex FIXTURES qs_mult_vectors)
+qsa_lint(qs_mult_serial SOURCES ${QS_SERIAL_SOURCES})
 
 qsa_tb(qsa_zero_skip_tb SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_zero_skip.sv ${TB}/qsa_zero_skip_tb.sv)
 qsa_lint(qsa_zero_skip SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_zero_skip.sv)

@@ -12,6 +12,7 @@
 module qsa_pe_datapath #(
   parameter  int Lanes = 8,
   parameter  int WithMult = 1,  // 0: S_v added unmultiplied (area attribution of the multiplier)
+  parameter  int Serial = 0,    // 1: the digit-serial multiply (qs_mult_serial), a design point
   localparam int AW = qsa_pkg::ActWidth,
   localparam int CodeW = qsa_pkg::CodeWidth,
   localparam int SWidth = 17,
@@ -23,10 +24,12 @@ module qsa_pe_datapath #(
   input  logic                          clr_i,
   input  logic                          valid_i,   // a group of Lanes (code, activation) pairs
   input  logic                          last_i,    // ... the vector's last group
+  input  logic                          stall_i,   // Serial: hold this group (operands stay)
   input  logic [Lanes*CodeW-1:0]        code_i,    // lane l's code at [l*3 +: 3] (0 = unused)
   input  logic [Lanes*AW-1:0]           act_i,     // lane l's activation at [l*8 +: 8]
   input  logic [qsa_pkg::AlphaBits-1:0] alpha_i,   // the vector's α mantissa
   input  logic [qsa_pkg::KWidth-1:0]    k_i,
+  output logic                          busy_o,    // Serial: a multiply is in progress
   output logic [AccW-1:0]               acc_o
 );
 
@@ -46,13 +49,13 @@ module qsa_pe_datapath #(
     logic             act_nz, use_l, sel0, sel1, sel2, neg;
     logic [TW-1:0]    ax, t;
 
-    assign code   = valid_i ? code_i[l*CodeW +: CodeW] : '0;
-    assign act    = valid_i ? act_i[l*AW +: AW] : '0;
+    assign code   = code_i[l*CodeW +: CodeW];
+    assign act    = act_i[l*AW +: AW];
     assign dec    = qsa_pkg::decode_code(code, 1'b1);
     assign shift  = dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth];
     assign act_nz = |act;
     // A reserved code decodes as zero (and never reaches a PE: qsa_code_unpack rejects it).
-    assign use_l  = !dec[qsa_pkg::DecZero];
+    assign use_l  = valid_i && !dec[qsa_pkg::DecZero];
     assign sel0   = act_nz && use_l && (shift == 2'd0);
     assign sel1   = act_nz && use_l && (shift == 2'd1);
     assign sel2   = act_nz && use_l && (shift == 2'd2);
@@ -109,25 +112,56 @@ module qsa_pe_datapath #(
 
   assign mul_x = (s2_valid_q && s2_mul_q) ? s2_sum_q : '0;
 
-  if (WithMult != 0) begin : g_mult
-    qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult (
+  if (WithMult != 0 && Serial != 0) begin : g_serial
+    // Digit-serial design point: S_v goes straight from stage 1 into the unit (its x register
+    // takes the place of s2), which then adds one kept digit's ±(S_v << i) per cycle into the
+    // accumulator ({acc, 1} + {add, cin} adds add + cin; then the unit's offset comes off).
+    // The next vector's S_v must not arrive while busy_o is high: the caller holds the vector's
+    // last group with stall_i (its operands stay put, so the lanes do not toggle) meanwhile.
+    localparam int AddW = SWidth + qsa_pkg::NafDigits - 1;
+    logic            busy, cin;
+    logic [AddW-1:0] add;
+    logic [AccW:0]   acc_step;
+    logic            unused_s2;
+
+    qs_mult_serial #(.XWidth(SWidth)) u_mult (
       .clk_i,
       .rst_ni,
-      .x_i       (mul_x),
-      .alpha_i   (s2_mul_q ? s2_alpha_q : '0),
+      .load_i (s1_valid_q && s1_last_q && !clr_i),
+      .x_i    (s_final),
+      .alpha_i(s1_alpha_q),
       .k_i,
-      .p_o       (product),
-      .pp_count_o(pp_count)
+      .busy_o (busy),
+      .add_o  (add),
+      .cin_o  (cin)
     );
-  end else begin : g_no_mult
-    logic unused_k;
-    assign unused_k = ^k_i;
-    assign product  = PWidth'(mul_x);
-    assign pp_count = '0;
+    assign acc_step  = {acc_q, 1'b1} + {(AccW - AddW)'(0), add, cin};
+    assign acc_d     = clr_i ? '0 : (busy ? acc_step[AccW:1] - AccW'(1 << (AddW - 1)) : acc_q);
+    assign busy_o    = busy;
+    assign product   = '0;
+    assign pp_count  = '0;
+    assign unused_s2 = ^{mul_x, s2_alpha_q, acc_step[0]};
+  end else begin : g_parallel
+    if (WithMult != 0) begin : g_mult
+      qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult (
+        .clk_i,
+        .rst_ni,
+        .x_i       (mul_x),
+        .alpha_i   (s2_mul_q ? s2_alpha_q : '0),
+        .k_i,
+        .p_o       (product),
+        .pp_count_o(pp_count)
+      );
+    end else begin : g_no_mult
+      logic unused_k;
+      assign unused_k = ^k_i;
+      assign product  = PWidth'(mul_x);
+      assign pp_count = '0;
+    end
+    assign acc_d  = clr_i ? '0 : (s2_valid_q ? acc_q + AccW'(product) : acc_q);
+    assign busy_o = 1'b0;
   end
-  assign unused_pp = ^pp_count;
-
-  assign acc_d = clr_i ? '0 : (s2_valid_q ? acc_q + AccW'(product) : acc_q);
+  assign unused_pp = ^{pp_count, product};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -142,7 +176,7 @@ module qsa_pe_datapath #(
       s2_alpha_q <= '0;
       acc_q      <= '0;
     end else begin
-      s1_valid_q <= valid_i && !clr_i;
+      s1_valid_q <= valid_i && !clr_i && !stall_i;
       s1_last_q  <= last_i;
       s1_sum_q   <= lane_sum;
       s1_alpha_q <= alpha_i;
