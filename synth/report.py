@@ -159,10 +159,11 @@ def main():
           "reference model's vectors.\n")
         w("| L | digit-serial datapath (µm²) | conventional PE (µm²) | serial / conventional |")
         w("|---:|---:|---:|---:|")
-        for lanes, a in sp.items():
+        for lanes, serial_area in sp.items():
             c = area.get(f"conv_pe_L{lanes}")
-            if a and c:
-                w(f"| {lanes} | {fmt_f(a)} | {fmt_f(c)} | {100 * a / c:.1f} % |")
+            if serial_area and c:
+                w(f"| {lanes} | {fmt_f(serial_area)} | {fmt_f(c)} | "
+                  f"{100 * serial_area / c:.1f} % |")
         w("")
     w(HEAD)
     for n in sorted(res):
