@@ -446,6 +446,18 @@ def markdown(res):
         w(f"\n**Target (issue 6): QSA PE activity per MAC ≤ {100 * TARGET:.0f} % of the "
           f"conventional PE's at L = 8: {'MET' if worst / cd <= TARGET else 'NOT MET'}** "
           f"(data nets, worst k: {100 * worst / cd:.1f} %).\n")
+        q = r8["qsa"]
+        if "0" in q and "1" in q:
+            d0 = wsum(q["0"], lambda g, kind: kind == "data") / n
+            d1 = wsum(q["1"], lambda g, kind: kind == "data") / n
+            m0 = wsum(q["0"], lambda g, kind: kind == "data" and g.endswith("u_mult")) / n
+            saving = 100 * (d0 - d1) / d0
+            verdict = ("nearly free: the quality knob buys little energy here"
+                       if saving < 5 else "not free: the quality knob buys energy")
+            w(f"What k buys (L = 8): the α multiply is {100 * m0 / d0:.1f} % of the QSA "
+              f"datapath's data activity at k = 0 (exact), and k = 1 lowers the datapath's "
+              f"activity per MAC by {saving:.1f} % ({d0:.1f} -> {d1:.1f}). With one multiply per "
+              f"vector, k is {verdict}.\n")
     if any("serial" in r for r in res["lanes"].values()):
         w("Digit-serial design point: `qsa_pe_datapath` with `Serial=1` (the α multiply by "
           "`synth/rtl/qs_mult_serial.sv`, one kept NAF digit per cycle into the accumulator; "
