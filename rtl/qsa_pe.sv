@@ -290,8 +290,16 @@ module qsa_pe #(
 
     assign idx    = zs_idx[l*IdxWidth +: IdxWidth];
     assign on     = grp_on && zs_en[l];
-    assign code   = on ? codes_q[idx*CodeW +: CodeW] : '0;
-    assign act    = on ? win_i[idx*AW +: AW] : '0;
+    // A branch, not a select: it spares a simulator the wide variable selects outside group
+    // cycles (in hardware both are the same AND gating).
+    always_comb begin
+      code = '0;
+      act  = '0;
+      if (on) begin
+        code = codes_q[idx*CodeW +: CodeW];
+        act  = win_i[idx*AW +: AW];
+      end
+    end
     assign dec    = qsa_pkg::decode_code(code, 1'b1);
     assign shift  = dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth];
     assign act_nz = |act;
