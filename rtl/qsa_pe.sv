@@ -36,9 +36,10 @@
 //                    pos_last_i when it is the last chunk of the output position.
 //   s1               partial sums accumulate to S_v0 and S_v1; at the last group they go to s2.
 //   s2               one multiply per vector, S_v × Q_k(α_v) (qsa_qs_mult), accumulated onto
-//                    the bias; skipped (operand isolated) when the vector has no nonzero code
-//                    or α = 0. At pos_last the sum goes to s3 and the accumulator restarts at
-//                    the bias.
+//                    the bias; skipped when the vector has no nonzero code or α = 0. A
+//                    multiplier's operands are held between the vectors that use it (operand
+//                    isolation), so it switches once per multiply. At pos_last the sum goes
+//                    to s3 and the accumulator restarts at the bias.
 //   s3               qsa_pkg::requantize, qsa_pkg::relu, 2x2 max-pool (pool_first_i starts a
 //                    window, pool_emit_i ends it) -> out_valid_o/out_o one cycle later.
 // So out_valid_o follows the position's last group cycle by exactly 4 cycles.
@@ -389,12 +390,19 @@ module qsa_pe #(
       sacc1_d = s1_last_q ? '0 : s_final1;
       if (s1_last_q) begin
         s2_valid_d  = 1'b1;
-        s2_sum0_d   = s_final0;
-        s2_sum1_d   = s_final1;
         s2_pos_d    = s1_pos_q;
         s2_mul_d[0] = s1_nz_q[0] && (s1_alpha_q[0 +: AlphaB] != '0);
         s2_mul_d[1] = s1_nz_q[1] && (s1_alpha_q[AlphaB +: AlphaB] != '0);
-        s2_alpha_d  = s1_alpha_q;
+        // A multiplier's operands change only for a vector that needs it (operand isolation
+        // by holding: between vectors and for skipped ones its inputs, so its nets, stay put).
+        if (s2_mul_d[0]) begin
+          s2_sum0_d               = s_final0;
+          s2_alpha_d[0 +: AlphaB] = s1_alpha_q[0 +: AlphaB];
+        end
+        if (s2_mul_d[1]) begin
+          s2_sum1_d                    = s_final1;
+          s2_alpha_d[AlphaB +: AlphaB] = s1_alpha_q[AlphaB +: AlphaB];
+        end
       end
     end
   end
@@ -402,21 +410,19 @@ module qsa_pe #(
   // ---------------------------------------------------------------------------------------
   // Stage 2: one quality-scalable multiply per vector, accumulation onto the bias
   // ---------------------------------------------------------------------------------------
-  logic signed [SWidth-1:0]         mul_x0, mul_x1;
   logic signed [PWidth-1:0]         product0, product1;
   logic [qsa_pkg::PpCountWidth-1:0] pp_count0, pp_count1;
   logic [1:0]                       mul_now;   // multiplies done this cycle
 
-  // Operand isolation: a vector that needs no multiply presents x = 0 to its multiplier.
+  // The multipliers see the held S_v and α of the last vector that needed them; a product
+  // counts only in the cycle its multiply is done.
   assign mul_now = s2_valid_q ? s2_mul_q : 2'b00;
-  assign mul_x0  = mul_now[0] ? s2_sum0_q : '0;
-  assign mul_x1  = mul_now[1] ? s2_sum1_q : '0;
 
   qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult0 (
     .clk_i,
     .rst_ni,
-    .x_i       (mul_x0),
-    .alpha_i   (s2_mul_q[0] ? s2_alpha_q[0 +: AlphaB] : '0),
+    .x_i       (s2_sum0_q),
+    .alpha_i   (s2_alpha_q[0 +: AlphaB]),
     .k_i,
     .p_o       (product0),
     .pp_count_o(pp_count0)
@@ -425,8 +431,8 @@ module qsa_pe #(
   qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult1 (
     .clk_i,
     .rst_ni,
-    .x_i       (mul_x1),
-    .alpha_i   (s2_mul_q[1] ? s2_alpha_q[AlphaB +: AlphaB] : '0),
+    .x_i       (s2_sum1_q),
+    .alpha_i   (s2_alpha_q[AlphaB +: AlphaB]),
     .k_i,
     .p_o       (product1),
     .pp_count_o(pp_count1)
@@ -442,7 +448,9 @@ module qsa_pe #(
   assign bias0_d  = (ld_bias_we_i && !ld_half_i) ? ld_bias_i : bias0_q;
   assign bias1_d  = (ld_bias_we_i && ld_half_i) ? ld_bias_i : bias1_q;
   assign bias_sel = wsel_i ? bias1_q : bias0_q;
-  assign acc_sum = acc_q + AccW'(product0) + AccW'(product1);
+  // Gated by s2_mul_q, which changes once per vector, so the adder stays still between vectors.
+  assign acc_sum = acc_q + (s2_mul_q[0] ? AccW'(product0) : '0)
+                         + (s2_mul_q[1] ? AccW'(product1) : '0);
 
   always_comb begin
     acc_d      = acc_q;

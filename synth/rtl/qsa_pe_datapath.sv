@@ -4,7 +4,8 @@
 // Counted: Lanes lanes of decode (qsa_pkg::decode_code) + shift select / ones' complement of
 // the activation (qsa_pe.sv stage 0), the lane adder, the s1 register, the vector-sum register S_v, the s2 register (S_v, α) and one
 // qsa_qs_mult (S_v × Q_k(α)) with its 32-bit accumulator, written as in qsa_pe.sv (same
-// widths, same zero-activation gating, same operand isolation of the multiplier).
+// widths, same zero-activation gating, same operand isolation of the multiplier: its inputs held
+// between the vectors that use it).
 // Not counted (as in conv_pe.sv, which has no weight storage either): the code/α stores
 // (qsa_mem), the prefetch slots, the zero-skip compaction that selects each lane's code and
 // activation from the 64-code vector, bias, requantize, ReLU and pooling. The lanes here take
@@ -96,9 +97,11 @@ module qsa_pe_datapath #(
       sacc_d = s1_last_q ? '0 : s_final;
       if (s1_last_q) begin
         s2_valid_d = 1'b1;
-        s2_sum_d   = s_final;
         s2_mul_d   = (s1_alpha_q != '0);
-        s2_alpha_d = s1_alpha_q;
+        if (s2_mul_d) begin  // operands held between the vectors that use the multiplier
+          s2_sum_d   = s_final;
+          s2_alpha_d = s1_alpha_q;
+        end
       end
     end
   end
@@ -110,7 +113,7 @@ module qsa_pe_datapath #(
   logic signed [AccW-1:0]           acc_d, acc_q;
   logic                             unused_pp;
 
-  assign mul_x = (s2_valid_q && s2_mul_q) ? s2_sum_q : '0;
+  assign mul_x = s2_sum_q;
 
   if (WithMult != 0 && Serial != 0) begin : g_serial
     // Digit-serial design point: S_v goes straight from stage 1 into the unit (its x register
@@ -147,7 +150,7 @@ module qsa_pe_datapath #(
         .clk_i,
         .rst_ni,
         .x_i       (mul_x),
-        .alpha_i   (s2_mul_q ? s2_alpha_q : '0),
+        .alpha_i   (s2_alpha_q),
         .k_i,
         .p_o       (product),
         .pp_count_o(pp_count)
@@ -158,7 +161,7 @@ module qsa_pe_datapath #(
       assign product  = PWidth'(mul_x);
       assign pp_count = '0;
     end
-    assign acc_d  = clr_i ? '0 : (s2_valid_q ? acc_q + AccW'(product) : acc_q);
+    assign acc_d  = clr_i ? '0 : ((s2_valid_q && s2_mul_q) ? acc_q + AccW'(product) : acc_q);
     assign busy_o = 1'b0;
   end
   assign unused_pp = ^{pp_count, product};
