@@ -45,7 +45,9 @@ module qsa_qs_mult #(
   // ---------------------------------------------------------------------------------------
   // Partial-product rows, one per digit position, operand-isolated
   // ---------------------------------------------------------------------------------------
-  logic [Digits*PWidth-1:0] rows;  // row i at [i*PWidth +: PWidth], two's complement
+  // An array of rows, not one packed vector: a simulator then works on 27-bit words, not on a
+  // 243-bit one (Verilator: about the whole multiplier's cost).
+  logic signed [PWidth-1:0] rows[Digits];  // row i, two's complement
 
   for (genvar i = 0; i < Digits; i++) begin : g_row
     logic        [XWidth-1:0] x_iso;  // x_i when the row is in use, else constant 0
@@ -53,7 +55,7 @@ module qsa_qs_mult #(
 
     assign x_iso = x_i & {XWidth{row_en[i]}};
     assign x_ext = {{(PWidth - XWidth){x_iso[XWidth-1]}}, x_iso};
-    assign rows[i*PWidth +: PWidth] = (kept_neg[i] ? -x_ext : x_ext) <<< i;
+    assign rows[i] = (kept_neg[i] ? -x_ext : x_ext) <<< i;
   end
 
   // ---------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ module qsa_qs_mult #(
   always_comb begin
     p_d = '0;
     for (int i = 0; i < Digits; i++) begin
-      p_d = p_d + rows[i*PWidth +: PWidth];
+      p_d = p_d + rows[i];
     end
   end
 
