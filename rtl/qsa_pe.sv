@@ -252,19 +252,12 @@ module qsa_pe #(
   // Stage 0: lanes (select, decode, shift/invert) and the lane sums of v0 and v1
   // ---------------------------------------------------------------------------------------
   // Lane l is on in a group cycle when the compaction gives it a code (zs_en[l]); it takes the
-  // code and the activation a at its index and forms β·a = ±(a << shift) with no multiplier
-  // and no negation adder:
-  //   - the shift is a one-hot select among a, a << 1 and a << 2 (decoded straight from the
-  //     code, spec §3: 001/100 shift 0, 010/101 shift 1, 011/110 shift 2);
-  //   - a negative code inverts a before the shift and fills the vacated bits with ones, which
-  //     gives the ones' complement ~(a << shift) = -(a << shift) - 1; the missing +1 enters the
-  //     lane sum as a one-bit operand (lane_neg), so each lane costs gates, not an adder;
-  //   - the 10-bit signed term t is passed as {~t[9], t[8:0]} = t + 512, an unsigned number, and
-  //     the lane sums subtract the Lanes · 512 once: the adder tree adds no sign-extension bits.
-  // A lane that is off, or whose activation is zero (a gated MAC), selects nothing: its term is
-  // 0 (512 in the offset form) and its inputs to the adders do not toggle. Each lane adds into
-  // the sum of its own vector (v1 when its index is at or past split_q); in the other vector's
-  // sum it stands as 512, i.e. zero.
+  // code and the activation a at its index and forms β·a = ±(a << shift) in qsa_lane (a
+  // one-hot shift select and a ones' complement, no multiplier and no negation adder; the term
+  // leaves offset by 512 with its +1 apart). A lane that is off gives qsa_lane code 0 and
+  // activation 0: its term is 0 (512 in the offset form) and its inputs do not toggle. Each lane
+  // adds into the sum of its own vector (v1 when its index is at or past split_q); in the other
+  // vector's sum it stands as 512, i.e. zero. The lane sums subtract the Lanes · 512 once.
   localparam int TW = AW + 2;                              // ±(a << 2) in 10 bits
 
   logic [Lanes*TW-1:0] lane_u0;    // lane l's term + 512 in v0's sum, at [l*TW +: TW]
@@ -282,12 +275,8 @@ module qsa_pe #(
     logic [IdxWidth-1:0] idx;
     logic [CodeW-1:0]    code;
     logic [AW-1:0]       act;
-    logic [qsa_pkg::DecWidth-1:0] dec;
-    logic [qsa_pkg::ShiftWidth-1:0] shift;
-    logic                on, act_nz, use_l, sel0, sel1, sel2, neg;
-    logic [TW-1:0]       ax;     // a (inverted when negative), sign-extended
-    logic [TW-1:0]       t;      // ±(a << shift) in ones' complement
-    logic [TW-1:0]       u;      // t + 512
+    logic                on, neg;
+    logic [TW-1:0]       u;      // the term + 512
 
     assign idx    = zs_idx[l*IdxWidth +: IdxWidth];
     assign on     = grp_on && zs_en[l];
@@ -301,29 +290,21 @@ module qsa_pe #(
         act  = win_i[idx*AW +: AW];
       end
     end
-    assign dec    = qsa_pkg::decode_code(code, 1'b1);
-    assign shift  = dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth];
-    assign act_nz = |act;
-    // A reserved code decodes as zero (and never reaches a PE: qsa_code_unpack rejects it).
-    assign use_l  = !dec[qsa_pkg::DecZero];
-    assign sel0   = act_nz && use_l && (shift == 2'd0);
-    assign sel1   = act_nz && use_l && (shift == 2'd1);
-    assign sel2   = act_nz && use_l && (shift == 2'd2);
-    assign neg    = act_nz && use_l && dec[qsa_pkg::DecNeg];
-    assign ax     = TW'($signed(act ^ {AW{neg}}));
-    assign t      = ({TW{sel0}} & ax)
-                    | ({TW{sel1}} & {ax[TW-2:0], neg})
-                    | ({TW{sel2}} & {ax[TW-3:0], neg, neg});
 
-    assign u      = {~t[TW-1], t[TW-2:0]};
+    qsa_lane u_lane (
+      .code_i(code),
+      .act_i (act),
+      .u_o   (u),
+      .neg_o (neg),
+      .use_o (lane_use[l]),
+      .zero_o(lane_zero[l])
+    );
 
     assign lane_v1[l]   = on && (LenWidth'(idx) >= split_q);
     assign lane_u0[l*TW +: TW] = lane_v1[l] ? TW'(1 << (TW - 1)) : u;
     assign lane_u1[l*TW +: TW] = lane_v1[l] ? u : TW'(1 << (TW - 1));
     assign lane_neg0[l] = neg && !lane_v1[l];
     assign lane_neg1[l] = neg && lane_v1[l];
-    assign lane_use[l]  = use_l;
-    assign lane_zero[l] = lane_use[l] && !act_nz;
   end
 
   logic signed [SWidth-1:0]   lane_sum0, lane_sum1;

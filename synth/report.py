@@ -94,12 +94,15 @@ def main():
     # --- PE comparison -------------------------------------------------------------------------
     w("## QSA PE against a conventional int8 PE\n")
     w("- `qsa_pe_datapath` (`synth/rtl/qsa_pe_datapath.sv`): the arithmetic of `rtl/qsa_pe.sv` "
-      "stages 0–2, written as there: L lanes of `qsa_pkg::decode_code`, a one-hot select of "
-      "a, 2a or 4a and a bitwise invert for a negative code (ones' complement; the +1 goes to "
-      "the lane adder as a one-bit operand, and the terms enter it offset by 512, so it has no "
-      "sign-extension columns; zero activations gated), the lane adder, the s1 / S_v / s2 registers, one "
-      "`qsa_qs_mult` (runtime k) and the 32-bit accumulator. The lanes take their (code, "
-      "activation) pairs as inputs.")
+      "stages 0–2, written as there: L lanes (`rtl/qsa_lane.sv`, the module `qsa_pe` uses: "
+      "`qsa_pkg::decode_code`, a one-hot select of a, 2a or 4a and a bitwise invert for a "
+      "negative code; ones' complement, the +1 goes to the lane adder as a one-bit operand, "
+      "and the terms enter it offset by 512, so it has no sign-extension columns; zero "
+      "activations gated), the lane adder, the s1 / S_v / s2 registers, one `qsa_qs_mult` "
+      "(runtime k, its operands held between the vectors that use it) and the 32-bit "
+      "accumulator. The lanes take their (code, activation) pairs as inputs. `qsa_pe` packs two "
+      "short vectors per lane pass, so it has two lane sums and two multipliers; this is the "
+      "datapath of one vector at a time.")
     w("- `conv_pe` (`synth/rtl/conv_pe.sv`): L exact signed 8×8 multipliers, an adder tree, "
       "the registered partial sum and the 32-bit accumulator; (weight, activation) pairs as "
       "inputs.")

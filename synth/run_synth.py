@@ -33,10 +33,11 @@ ABC_SCRIPT = "+strash;dretime;map;topo;stime,-p"  # abc -fast's liberty script +
 
 PKG = ["rtl/qsa_0_pkg.sv"]
 MEM = ["rtl/qsa_mem.sv"]
-DATAPATH = PKG + ["rtl/qsa_qs_mult.sv", "synth/rtl/qs_mult_serial.sv",
+DATAPATH = PKG + ["rtl/qsa_lane.sv", "rtl/qsa_qs_mult.sv", "synth/rtl/qs_mult_serial.sv",
                   "synth/rtl/qsa_pe_datapath.sv"]
 TOP_SOURCES = PKG + ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv",
-                     "rtl/qsa_pe.sv", "rtl/qsa_compute.sv", "rtl/qsa_act_buf.sv",
+                     "rtl/qsa_lane.sv", "rtl/qsa_pe.sv", "rtl/qsa_compute.sv",
+                     "rtl/qsa_act_buf.sv",
                      "rtl/qsa_out_buf.sv", "rtl/qsa_code_unpack.sv", "rtl/qsa_divider.sv",
                      "rtl/qsa_desc_check.sv", "rtl/qsa_dma.sv", "rtl/qsa_axil_csr.sv",
                      "rtl/qsa_seq.sv", "rtl/qsa_top.sv"]
@@ -55,6 +56,7 @@ def jobs():
         ("qsa_naf_recoder", PKG + ["rtl/qsa_naf_recoder.sv"], {}, []),
         ("qsa_qs_mult", PKG + ["rtl/qsa_qs_mult.sv"], {}, []),
         ("qsa_zero_skip", PKG + ["rtl/qsa_zero_skip.sv"], {}, []),
+        ("qsa_lane", PKG + ["rtl/qsa_lane.sv"], {}, []),
         ("qsa_code_unpack", PKG + ["rtl/qsa_code_unpack.sv"], {}, []),
         ("qsa_divider", ["rtl/qsa_divider.sv"], {}, []),
         ("qsa_desc_check", ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_divider.sv",
@@ -63,7 +65,8 @@ def jobs():
         ("qsa_out_buf", ["rtl/qsa_out_buf.sv"], {}, MEM),
         ("qsa_dma", ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_dma.sv"], {}, []),
         ("qsa_axil_csr", ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_axil_csr.sv"], {}, []),
-        ("qsa_pe", PKG + ["rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv", "rtl/qsa_pe.sv"], {}, MEM),
+        ("qsa_pe", PKG + ["rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv", "rtl/qsa_lane.sv",
+                         "rtl/qsa_pe.sv"], {}, MEM),
     ]
     for name, src, params, bb in leaf:
         j.append(job(name, name, src, params, bb, "leaf"))
@@ -80,7 +83,8 @@ def jobs():
         j.append(job(f"conv_pe_L{lanes}", "conv_pe", ["synth/rtl/conv_pe.sv"],
                      {"Lanes": lanes}, group="pe"))
         j.append(job(f"qsa_pe_L{lanes}", "qsa_pe",
-                     PKG + ["rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv", "rtl/qsa_pe.sv"],
+                     PKG + ["rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv", "rtl/qsa_lane.sv",
+                         "rtl/qsa_pe.sv"],
                      {"Lanes": lanes}, MEM, group="pe"))
     # The multipliers: runtime k, k tied to each constant, exact.
     for k in range(0, 6):

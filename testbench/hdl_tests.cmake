@@ -55,8 +55,9 @@ qsa_lint(qsa_code_unpack SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_code_unpack.sv)
 # The whole accelerator: Verilator -Wall and Yosys elaboration of qsa_top (and of its new
 # blocks on their own), an Icarus parse, and a Yosys synthesis (label synth). qsa_top itself is
 # simulated from C++ (tests/sim, label sim).
+qsa_lint(qsa_lane SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_lane.sv)
 qsa_lint(qsa_pe SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_mem.sv ${RTL}/qsa_zero_skip.sv
-         ${RTL}/qsa_qs_mult.sv ${RTL}/qsa_pe.sv)
+         ${RTL}/qsa_qs_mult.sv ${RTL}/qsa_lane.sv ${RTL}/qsa_pe.sv)
 qsa_lint(qsa_act_buf SOURCES ${RTL}/qsa_mem.sv ${RTL}/qsa_act_buf.sv)
 qsa_lint(qsa_out_buf SOURCES ${RTL}/qsa_mem.sv ${RTL}/qsa_out_buf.sv)
 # qsa_top is linted over the whole of rtl/*.sv in glob (sorted) order, as a user or a review

@@ -1,11 +1,13 @@
 // The arithmetic datapath of one QSA PE (rtl/qsa_pe.sv stages 0-2), isolated for the synthesis
 // comparison against the conventional int8 PE (conv_pe.sv). Not part of the accelerator.
 //
-// Counted: Lanes lanes of decode (qsa_pkg::decode_code) + shift select / ones' complement of
-// the activation (qsa_pe.sv stage 0), the lane adder, the s1 register, the vector-sum register S_v, the s2 register (S_v, α) and one
-// qsa_qs_mult (S_v × Q_k(α)) with its 32-bit accumulator, written as in qsa_pe.sv (same
-// widths, same zero-activation gating, same operand isolation of the multiplier: its inputs held
-// between the vectors that use it).
+// Counted: Lanes lanes (rtl/qsa_lane.sv, the module qsa_pe.sv uses: decode, shift select and
+// ones' complement of the activation), the lane adder, the s1 register, the vector-sum
+// register S_v, the s2 register (S_v, α) and one qsa_qs_mult (S_v × Q_k(α)) with its 32-bit
+// accumulator, written as in qsa_pe.sv (same widths, same zero-activation gating, same operand
+// isolation of the multiplier: its inputs held between the vectors that use it). qsa_pe.sv
+// packs two short vectors per lane pass, so it has two lane sums and two multipliers; this is
+// the datapath of one vector at a time (vectors of at least Lanes codes).
 // Not counted (as in conv_pe.sv, which has no weight storage either): the code/α stores
 // (qsa_mem), the prefetch slots, the zero-skip compaction that selects each lane's code and
 // activation from the 64-code vector, bias, requantize, ReLU and pooling. The lanes here take
@@ -34,9 +36,8 @@ module qsa_pe_datapath #(
   output logic [AccW-1:0]               acc_o
 );
 
-  // Stage 0: lanes and lane sum (qsa_pe.sv g_lane: one-hot shift select, ones' complement of a
-  // negative term with its +1 as a one-bit operand, terms offset by 512 so the adders see
-  // unsigned operands; zero activations select nothing)
+  // Stage 0: lanes (rtl/qsa_lane.sv, as in qsa_pe.sv: terms offset by 512 with their +1
+  // apart; a lane with no code, or a zero activation, selects nothing) and the lane sum
   localparam int TW = AW + 2;
 
   logic [Lanes*TW-1:0] lane_u;
@@ -44,29 +45,18 @@ module qsa_pe_datapath #(
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic [CodeW-1:0] code;
-    logic [AW-1:0]    act;
-    logic [qsa_pkg::DecWidth-1:0]   dec;
-    logic [qsa_pkg::ShiftWidth-1:0] shift;
-    logic             act_nz, use_l, sel0, sel1, sel2, neg;
-    logic [TW-1:0]    ax, t;
+    logic             unused_use, unused_zero;
 
-    assign code   = code_i[l*CodeW +: CodeW];
-    assign act    = act_i[l*AW +: AW];
-    assign dec    = qsa_pkg::decode_code(code, 1'b1);
-    assign shift  = dec[qsa_pkg::DecShiftLsb +: qsa_pkg::ShiftWidth];
-    assign act_nz = |act;
-    // A reserved code decodes as zero (and never reaches a PE: qsa_code_unpack rejects it).
-    assign use_l  = valid_i && !dec[qsa_pkg::DecZero];
-    assign sel0   = act_nz && use_l && (shift == 2'd0);
-    assign sel1   = act_nz && use_l && (shift == 2'd1);
-    assign sel2   = act_nz && use_l && (shift == 2'd2);
-    assign neg    = act_nz && use_l && dec[qsa_pkg::DecNeg];
-    assign ax     = TW'($signed(act ^ {AW{neg}}));
-    assign t      = ({TW{sel0}} & ax)
-                    | ({TW{sel1}} & {ax[TW-2:0], neg})
-                    | ({TW{sel2}} & {ax[TW-3:0], neg, neg});
-    assign lane_u[l*TW +: TW] = {~t[TW-1], t[TW-2:0]};
-    assign lane_neg[l] = neg;
+    assign code = valid_i ? code_i[l*CodeW +: CodeW] : '0;
+
+    qsa_lane u_lane (
+      .code_i(code),
+      .act_i (act_i[l*AW +: AW]),
+      .u_o   (lane_u[l*TW +: TW]),
+      .neg_o (lane_neg[l]),
+      .use_o (unused_use),
+      .zero_o(unused_zero)
+    );
   end
 
   logic signed [SWidth-1:0] lane_sum;
