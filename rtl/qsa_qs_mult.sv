@@ -1,12 +1,14 @@
 // Quality-scalable multiplier (spec §3, docs/architecture.md): p_o = x_i * Q_k(alpha_i), exact.
 //
 // alpha_i is recoded to its non-adjacent form (qsa_pkg::naf_alpha_topk: NAF, then the k_i most
-// significant nonzero digits; k_i = 0 keeps all). Each of the NafDigits digit positions i owns
-// one partial-product row, +x_i << i or -x_i << i, and the rows are summed.
+// significant nonzero digits; k_i = 0 keeps all). A kept digit at position i adds +x_i << i or
+// -x_i << i. No two NAF digits are adjacent, so positions 2j and 2j + 1 share partial-product
+// row j (5 rows for 9 positions), and a negative digit inverts x instead of negating it (the
+// +1s are one more adder operand). The rows are summed.
 //
-// Gating: a row whose digit is zero or dropped at the current k is held still by operand
-// isolation. Its x input is ANDed with the row enable, so the row's negation and its adder
-// inputs stay constant zero and do not toggle while x_i changes: the RTL form of the paper's
+// Gating: a row with no kept digit (zero, or dropped at the current k) is held still by
+// operand isolation. Its x input is ANDed with the row enable, so the row and its adder inputs
+// stay constant zero and do not toggle while x_i changes: the RTL form of the paper's
 // clock-gated partial-product rows. pp_count_o is the number of rows in use (the nonzero kept
 // digits, qsa_pkg::naf_alpha_count), which the statistics count as partial products.
 //
@@ -35,27 +37,40 @@ module qsa_qs_mult #(
   logic [2*Digits-1:0] kept;      // {neg, pos} masks of the kept digits
   logic [Digits-1:0]   kept_pos;  // row i adds +x << i
   logic [Digits-1:0]   kept_neg;  // row i adds -x << i
-  logic [Digits-1:0]   row_en;    // row i in use
 
   assign kept     = qsa_pkg::naf_alpha_topk(alpha_i, k_i);
   assign kept_pos = kept[0 +: Digits];
   assign kept_neg = kept[Digits +: Digits];
-  assign row_en   = kept_pos | kept_neg;
 
   // ---------------------------------------------------------------------------------------
-  // Partial-product rows, one per digit position, operand-isolated
+  // Partial-product rows, two digit positions per row, operand-isolated
   // ---------------------------------------------------------------------------------------
-  // An array of rows, not one packed vector: a simulator then works on 27-bit words, not on a
-  // 243-bit one (Verilator: about the whole multiplier's cost).
-  logic signed [PWidth-1:0] rows[Digits];  // row i, two's complement
+  // A NAF never has two adjacent nonzero digits, so positions 2j and 2j + 1 share row j: a
+  // select of x << 2j or x << (2j + 1), not an adder operand each (5 rows for 9 positions).
+  // A negative digit inverts x: -(x << i) = (~x << i) + (1 << i), and the +(1 << i) of all
+  // negative digits together is kept_neg read as a number, one more adder operand. So no row
+  // has a negation adder.
+  localparam int Rows = (Digits + 1) / 2;
 
-  for (genvar i = 0; i < Digits; i++) begin : g_row
-    logic        [XWidth-1:0] x_iso;  // x_i when the row is in use, else constant 0
-    logic signed [PWidth-1:0] x_ext;  // x_iso sign-extended
+  logic [2*Rows-1:0]        pos_w, neg_w;  // kept_pos / kept_neg, padded to 2·Rows positions
+  logic [Rows-1:0]          row_en;        // row j in use
+  logic signed [PWidth-1:0] rows[Rows];    // row j, two's complement
 
-    assign x_iso = x_i & {XWidth{row_en[i]}};
+  assign pos_w = (2 * Rows)'(kept_pos);
+  assign neg_w = (2 * Rows)'(kept_neg);
+
+  for (genvar j = 0; j < Rows; j++) begin : g_row
+    logic                     lo, hi, neg;  // digit 2j or 2j + 1 in use; negative
+    logic        [XWidth-1:0] x_iso;        // x_i (inverted when negative) in use, else 0
+    logic signed [PWidth-1:0] x_ext;        // x_iso sign-extended
+
+    assign lo    = pos_w[2*j] | neg_w[2*j];
+    assign hi    = pos_w[2*j+1] | neg_w[2*j+1];
+    assign neg   = neg_w[2*j] | neg_w[2*j+1];
+    assign row_en[j] = lo | hi;
+    assign x_iso = (x_i ^ {XWidth{neg}}) & {XWidth{row_en[j]}};
     assign x_ext = {{(PWidth - XWidth){x_iso[XWidth-1]}}, x_iso};
-    assign rows[i] = (kept_neg[i] ? -x_ext : x_ext) <<< i;
+    assign rows[j] = hi ? (x_ext <<< (2 * j + 1)) : (x_ext <<< (2 * j));
   end
 
   // ---------------------------------------------------------------------------------------
@@ -64,12 +79,16 @@ module qsa_qs_mult #(
   logic signed [PWidth-1:0]                p_d;
   logic        [qsa_pkg::PpCountWidth-1:0] pp_count_d;
 
-  always_comb begin
-    p_d = '0;
-    for (int i = 0; i < Digits; i++) begin
-      p_d = p_d + rows[i];
+  // g_sum[j].s: the +1 << i of every negative digit plus rows 0..j
+  for (genvar j = 0; j < Rows; j++) begin : g_sum
+    logic signed [PWidth-1:0] s;
+    if (j == 0) begin : g_first
+      assign s = PWidth'(kept_neg) + rows[0];
+    end else begin : g_next
+      assign s = g_sum[j-1].s + rows[j];
     end
   end
+  assign p_d = g_sum[Rows-1].s;
 
   assign pp_count_d = qsa_pkg::naf_alpha_count(kept);
 

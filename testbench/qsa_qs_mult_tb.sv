@@ -63,10 +63,12 @@ module qsa_qs_mult_tb;
     .pp_count_o(cnt17_reg)
   );
 
-  // Gating: a row not in use must see a constant-zero x.
-  logic [Digits-1:0] row_still;
-  for (genvar i = 0; i < Digits; i++) begin : g_gate
-    assign row_still[i] = u_mult17.row_en[i] || (u_mult17.g_row[i].x_iso == '0);
+  // Gating: a row not in use (row j holds digit positions 2j and 2j + 1) must see a
+  // constant-zero x.
+  localparam int Rows = (Digits + 1) / 2;
+  logic [Rows-1:0] row_still;
+  for (genvar j = 0; j < Rows; j++) begin : g_gate
+    assign row_still[j] = u_mult17.row_en[j] || (u_mult17.g_row[j].x_iso == '0);
   end
 
   string path;
