@@ -180,14 +180,22 @@ def main():
       "mantissa; k is a runtime input (0 = exact). It is synthesized as is (`qsa_qs_mult`, "
       "runtime k), and with k tied to each constant (`qs_mult_k<K>`, "
       "`synth/rtl/qs_mult_fixk.sv`): what a multiplier built for one fixed quality would cost. "
-      "With k constant, the top-k selection folds away and the NAF rows that k can never use "
-      "remain (any α has up to 5 nonzero NAF digits at any of 9 positions, so every row is "
-      "reachable for every k ≥ 1): the tied variants differ mainly in the selection logic. "
+      "Its partial-product rows each hold two NAF positions (no two NAF digits are adjacent: 5 "
+      "rows for 9 positions), and a negative digit inverts S_v, its +1 joining the row adder as "
+      "one more operand. With k constant, the top-k selection folds away and the rows that k "
+      "can never use remain (any α has up to 5 nonzero NAF digits at any of 9 positions, so "
+      "every row is reachable for every k ≥ 1): the tied variants differ mainly in the "
+      "selection logic. "
       "`exact_mult` (`synth/rtl/exact_mult.sv`) is `x * α` at the same widths; `qs_mult_value` "
       "(`synth/rtl/qs_mult_value.sv`) computes the same product as `qsa_qs_mult` another way: "
-      "Q_k(α) as a number from the kept NAF digits, then one exact `x * Q_k(α)`. A runtime-k "
-      "parallel top-k shift-add is not smaller than an exact multiplier; its saving is in "
-      "switching activity (the rows not kept are operand-isolated), not in area.\n")
+      "Q_k(α) as a number from the kept NAF digits, then one exact `x * Q_k(α)`.")
+    ex = area.get("exact_mult")
+    rk = area.get("qsa_qs_mult")
+    if ex and rk:
+        w(f" The runtime-k multiplier is {rk / ex:.2f}× the exact one's area" +
+          ("; its saving is in switching activity (the rows not kept are operand-isolated), "
+           "not in area." if rk >= ex else "."))
+    w("\n")
     w("| multiplier | sky130 area (µm²) | vs exact | ABC delay (ps) | transistors | "
       "MAE | MAE % | WCE | WCE % | MRE % | EP % | mean partial products |")
     w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
