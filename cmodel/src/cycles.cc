@@ -93,9 +93,10 @@ int64_t FetchCycles(int64_t t, int64_t len, int64_t sc, int64_t rb, int64_t r_lo
 
 }  // namespace
 
-void DramTiming::Validate() const {
-  auto fail = [](const char* field, const std::string& what) {
-    throw ConfigError(fmt::format("DramTiming: {} {}", field, what));
+void ValidateDramTiming(std::string_view owner, int read_latency, int write_latency,
+                        double bytes_per_cycle) {
+  auto fail = [owner](std::string_view field, const std::string& what) {
+    throw ConfigError(fmt::format("{}: {} {}", owner, field, what));
   };
   if (read_latency < 1 || read_latency > 1000000) {
     fail("read_latency", fmt::format("must be in [1, 1000000], got {}", read_latency));
@@ -106,8 +107,12 @@ void DramTiming::Validate() const {
   if (!std::isfinite(bytes_per_cycle) || bytes_per_cycle < 0.0) {
     fail("bytes_per_cycle", fmt::format("must be >= 0 (0 = unlimited), got {}", bytes_per_cycle));
   }
+}
+
+void DramTiming::Validate() const {
+  ValidateDramTiming("DramTiming", read_latency, write_latency, bytes_per_cycle);
   if (max_burst < 1 || max_burst > 256) {
-    fail("max_burst", fmt::format("must be in [1, 256], got {}", max_burst));
+    throw ConfigError(fmt::format("DramTiming: max_burst must be in [1, 256], got {}", max_burst));
   }
 }
 

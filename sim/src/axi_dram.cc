@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "counters_json.h"
+#include "qsa/cmodel/cycles.h"
 #include "qsa/cmodel/error.h"
 
 namespace qsa::sim {
@@ -70,15 +71,7 @@ void DramConfig::Validate() const {
     fail("base + size",
          fmt::format("must be <= 2^32 (32-bit addresses), got {:#x} + {:#x}", base, size));
   }
-  if (read_latency < 1 || read_latency > 1000000) {
-    fail("read_latency", fmt::format("must be in [1, 1000000], got {}", read_latency));
-  }
-  if (write_latency < 1 || write_latency > 1000000) {
-    fail("write_latency", fmt::format("must be in [1, 1000000], got {}", write_latency));
-  }
-  if (!std::isfinite(bytes_per_cycle) || bytes_per_cycle < 0.0) {
-    fail("bytes_per_cycle", fmt::format("must be >= 0 (0 = unlimited), got {}", bytes_per_cycle));
-  }
+  cmodel::ValidateDramTiming("DramConfig", read_latency, write_latency, bytes_per_cycle);
   if (!(stall_prob >= 0.0 && stall_prob < 1.0)) {
     fail("stall_prob", fmt::format("must be in [0, 1), got {}", stall_prob));
   }

@@ -5,12 +5,19 @@
 /// Formulas over the plan, not a simulation of the RTL's state machines.
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "qsa/cmodel/dataflow.h"
 #include "qsa/cmodel/model.h"
 
 namespace qsa::cmodel {
+
+/// Throws ConfigError("<owner>: <field> ...") unless both latencies are in [1, 1000000] and the
+/// bandwidth is finite and >= 0 (0 = unlimited): the timing checks DramTiming shares with the
+/// co-simulation's sim::DramConfig.
+void ValidateDramTiming(std::string_view owner, int read_latency, int write_latency,
+                        double bytes_per_cycle);
 
 /// The DRAM as the accelerator sees it: the timing of sim::DramConfig (same defaults) and the
 /// DMA's burst limit (`qsa_top` parameter MaxBurst).
