@@ -62,11 +62,16 @@ module qsa_qs_mult #(
   logic signed [PWidth-1:0]                p_d;
   logic        [qsa_pkg::PpCountWidth-1:0] pp_count_d;
 
-  always_comb begin
-    p_d = '0;
+  // Summed in a variable of the block and written once: an output changing several times per
+  // run makes Icarus 11 (Debian 12) loop through its bug #508 (fixed in 12.0), which wakes every
+  // always_comb linked before a woken one (qsa_pe's two multipliers woke each other).
+  always_comb begin : p_row_sum
+    logic signed [PWidth-1:0] sum;
+    sum = '0;
     for (int i = 0; i < Digits; i++) begin
-      p_d = p_d + rows[i*PWidth +: PWidth];
+      sum = sum + rows[i*PWidth +: PWidth];
     end
+    p_d = sum;
   end
 
   assign pp_count_d = qsa_pkg::naf_alpha_count(kept);
