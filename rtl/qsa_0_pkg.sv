@@ -84,7 +84,10 @@ package qsa_pkg;
         default: begin reserved = 1'b1; zero = 1'b1; end  // 3'b111
       endcase
     end else begin
-      case (code[1:0])
+      // A cast, not code[1:0]: Icarus 11 puts a constant select of an argument into the
+      // sensitivity of every always_comb calling the function, one variable shared by all
+      // callers, so those blocks wake each other.
+      case (2'(code))
         2'b00:   zero = 1'b1;
         2'b01:   shift = 2'd0;
         2'b10:   neg = 1'b1;

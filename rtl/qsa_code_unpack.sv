@@ -59,7 +59,6 @@ module qsa_code_unpack #(
 );
 
   localparam int CodeW      = qsa_pkg::CodeWidth;     // 3: a uniform code
-  localparam int DecW       = qsa_pkg::DecWidth;
   localparam int ShiftW     = qsa_pkg::ShiftWidth;
   localparam int WordCodes  = 32;                     // codes of a word, at most (2-bit)
   localparam int Codes3     = 21;                     // 3-bit codes per word
@@ -108,24 +107,29 @@ module qsa_code_unpack #(
   // The word's entries (code i at [i*CodeW +: CodeW], flags at [i]): each code classified with
   // qsa_pkg::decode_code and re-encoded as the 3-bit code of its β, so 3-bit codes pass as is and
   // 2-bit codes map 00 -> 000, 01 -> 001, 10 -> 100; zero and reserved codes become 000.
-  logic [WordCodes*CodeW-1:0] word_codes;
-  logic [WordCodes-1:0]       word_nz, word_rsv;
-  logic [WordCodes*CodeW-1:0] word_codes_sh;  // the same, shifted down by the skip
+  //
+  // The block builds the entries in its own variables and writes each output once, at the end,
+  // and takes decode_code's fields apart by a concatenation, not by selects: under Icarus 11
+  // (Debian 12) an output changing twice per run, or a constant select of a variable the block
+  // writes (which lands in its sensitivity), makes always_comb blocks wake each other without
+  // end (Icarus bug #508, fixed in 12.0).
+  logic [WordCodes*CodeW-1:0] word_codes_sh;  // the word's entries, shifted down by the skip
   logic [WordCodes-1:0]       word_nz_sh, word_rsv_sh;
-  logic [CodeW-1:0]           raw;    // code i of the word (2-bit codes in the low two bits)
-  logic [DecW-1:0]            dec;
-  logic [ShiftW-1:0]          shift;
 
-  always_comb begin
-    raw        = '0;
-    dec        = '0;
-    shift      = '0;
-    word_codes = '0;
-    word_nz    = '0;
-    word_rsv   = '0;
-    word_codes_sh = '0;
-    word_nz_sh    = '0;
-    word_rsv_sh   = '0;
+  always_comb begin : p_word
+    logic [WordCodes*CodeW-1:0] codes;
+    logic [WordCodes-1:0]       nz, rsv;
+    logic [CodeW-1:0]           raw;    // code i of the word (2-bit codes in the low two bits)
+    logic                       c_rsv, c_zero, c_neg;
+    logic [ShiftW-1:0]          c_shift;
+    codes   = '0;
+    nz      = '0;
+    rsv     = '0;
+    raw     = '0;
+    c_rsv   = 1'b0;
+    c_zero  = 1'b0;
+    c_neg   = 1'b0;
+    c_shift = '0;
     if (push) begin
       for (int i = 0; i < WordCodes; i++) begin
         if (bits3_i) begin
@@ -133,20 +137,22 @@ module qsa_code_unpack #(
         end else begin
           raw = {1'b0, word_i[i*2 +: 2]};
         end
-        dec   = qsa_pkg::decode_code(raw, bits3_i);
-        shift = dec[qsa_pkg::DecShiftLsb +: ShiftW];
+        // decode_code returns {reserved, zero, neg, shift}.
+        {c_rsv, c_zero, c_neg, c_shift} = qsa_pkg::decode_code(raw, bits3_i);
         // β = ±(1 << shift): +1/+2/+4 are 001/010/011, -1/-2/-4 are 100/101/110.
-        if (!dec[qsa_pkg::DecZero]) begin
-          word_codes[i*CodeW +: CodeW] = dec[qsa_pkg::DecNeg] ? {1'b1, shift}
-                                                               : {1'b0, shift + 2'd1};
-          word_nz[i] = 1'b1;
+        if (!c_zero) begin
+          codes[i*CodeW +: CodeW] = c_neg ? {1'b1, c_shift} : {1'b0, c_shift + 2'd1};
+          nz[i] = 1'b1;
         end
-        word_rsv[i] = dec[qsa_pkg::DecReserved];
+        rsv[i] = c_rsv;
       end
-      word_codes_sh = word_codes >> (CodeW * skip_eff);
-      word_nz_sh    = word_nz >> skip_eff;
-      word_rsv_sh   = word_rsv >> skip_eff;
+      codes = codes >> (CodeW * skip_eff);
+      nz    = nz >> skip_eff;
+      rsv   = rsv >> skip_eff;
     end
+    word_codes_sh = codes;
+    word_nz_sh    = nz;
+    word_rsv_sh   = rsv;
   end
 
   always_comb begin

@@ -732,23 +732,35 @@ module qsa_compute #(
   assign busy_d = clear_i ? 1'b0 : (job_start_i ? 1'b1 : (done ? 1'b0 : busy_q));
   assign job_done_o = done;
 
+  // The sums accumulate in variables of their blocks and each output is written once, at the
+  // end: an output changing several times per run makes Icarus 11 (Debian 12) loop through its
+  // bug #508 (fixed in 12.0), which wakes every always_comb linked before a woken one.
   logic [PeCntWidth-1:0] active_cnt;
-  always_comb begin
-    active_cnt = '0;
-    for (int p = 0; p < Pes; p++) active_cnt = active_cnt + PeCntWidth'(job_active_i[p]);
+  always_comb begin : p_active_cnt
+    logic [PeCntWidth-1:0] cnt;
+    cnt = '0;
+    for (int p = 0; p < Pes; p++) cnt = cnt + PeCntWidth'(job_active_i[p]);
+    active_cnt = cnt;
   end
 
-  always_comb begin
-    ev_lanes_o = '0;
-    ev_gated_o = '0;
-    ev_mult_o  = '0;
-    ev_pp_o    = '0;
+  always_comb begin : p_events
+    logic [LaneSumWidth-1:0] lanes, gated;
+    logic [MultSumWidth-1:0] mult;
+    logic [PpSumWidth-1:0]   pp;
+    lanes = '0;
+    gated = '0;
+    mult  = '0;
+    pp    = '0;
     for (int p = 0; p < Pes; p++) begin
-      ev_lanes_o = ev_lanes_o + LaneSumWidth'(pe_lanes[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]);
-      ev_gated_o = ev_gated_o + LaneSumWidth'(pe_gated[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]);
-      ev_mult_o  = ev_mult_o + MultSumWidth'(pe_mult[p*2]) + MultSumWidth'(pe_mult[p*2+1]);
-      ev_pp_o    = ev_pp_o + PpSumWidth'(pe_pp[p*PePpWidth +: PePpWidth]);
+      lanes = lanes + LaneSumWidth'(pe_lanes[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]);
+      gated = gated + LaneSumWidth'(pe_gated[p*$clog2(Lanes+1) +: $clog2(Lanes+1)]);
+      mult  = mult + MultSumWidth'(pe_mult[p*2]) + MultSumWidth'(pe_mult[p*2+1]);
+      pp    = pp + PpSumWidth'(pe_pp[p*PePpWidth +: PePpWidth]);
     end
+    ev_lanes_o = lanes;
+    ev_gated_o = gated;
+    ev_mult_o  = mult;
+    ev_pp_o    = pp;
   end
   assign ev_group_o = grp_valid;
   // One position's MAC slots (fan-in × active filters), counted when its last vector ends.

@@ -281,13 +281,15 @@ module qsa_pe #(
     assign idx    = zs_idx[l*IdxWidth +: IdxWidth];
     assign on     = grp_on && zs_en[l];
     // A branch, not a select: it spares a simulator the wide variable selects outside group
-    // cycles (in hardware both are the same AND gating).
+    // cycles (in hardware both are the same AND gating). Each output is written once (an
+    // output changing twice per run makes Icarus 11 loop through its bug #508).
     always_comb begin
-      code = '0;
-      act  = '0;
       if (on) begin
         code = codes_q[idx*CodeW +: CodeW];
         act  = win_i[idx*AW +: AW];
+      end else begin
+        code = '0;
+        act  = '0;
       end
     end
 
@@ -311,17 +313,24 @@ module qsa_pe #(
   logic [LaneCntWidth-1:0]    lanes_used;
   logic [LaneCntWidth-1:0]    lanes_gated;
 
-  always_comb begin
-    lane_sum0   = -SWidth'(Lanes << (TW - 1));
-    lane_sum1   = -SWidth'(Lanes << (TW - 1));
-    lanes_used  = '0;
-    lanes_gated = '0;
+  // Summed in variables of the block, each output written once (as the lanes' selects).
+  always_comb begin : p_lane_sums
+    logic signed [SWidth-1:0] sum0, sum1;
+    logic [LaneCntWidth-1:0]  used, gated;
+    sum0  = -SWidth'(Lanes << (TW - 1));
+    sum1  = -SWidth'(Lanes << (TW - 1));
+    used  = '0;
+    gated = '0;
     for (int l = 0; l < Lanes; l++) begin
-      lane_sum0   = lane_sum0 + SWidth'(lane_u0[l*TW +: TW]) + SWidth'(lane_neg0[l]);
-      lane_sum1   = lane_sum1 + SWidth'(lane_u1[l*TW +: TW]) + SWidth'(lane_neg1[l]);
-      lanes_used  = lanes_used + LaneCntWidth'(lane_use[l]);
-      lanes_gated = lanes_gated + LaneCntWidth'(lane_zero[l]);
+      sum0  = sum0 + SWidth'(lane_u0[l*TW +: TW]) + SWidth'(lane_neg0[l]);
+      sum1  = sum1 + SWidth'(lane_u1[l*TW +: TW]) + SWidth'(lane_neg1[l]);
+      used  = used + LaneCntWidth'(lane_use[l]);
+      gated = gated + LaneCntWidth'(lane_zero[l]);
     end
+    lane_sum0   = sum0;
+    lane_sum1   = sum1;
+    lanes_used  = used;
+    lanes_gated = gated;
   end
 
   // s1: the partial sums of this cycle and the chunk's flags

@@ -360,7 +360,13 @@ module qsa_seq #(
   assign err_addr_o  = err_addr;
   assign err_layer_o = layer_q;
 
-  always_comb begin
+  // p_run, p_gl_req and p_bands may write a *_d several times per run (only registers read it),
+  // but each signal another always_comb reads is set through a variable of the block and written
+  // once, at the end: under Icarus 11 (Debian 12) an output that changes twice per run wakes its
+  // readers and, through Icarus bug #508 (fixed in 12.0), every always_comb linked before them,
+  // and two such blocks wake each other without end.
+  always_comb begin : p_run
+    logic check, desc_req, finish;   // dc_start, req_desc, done_o
     mst_d       = mst_q;
     count_d     = count_q;
     layer_d     = layer_q;
@@ -372,9 +378,9 @@ module qsa_seq #(
     prev_w_d    = prev_w_q;
     prev_c_d    = prev_c_q;
     abort_d     = abort_q;
-    dc_start    = 1'b0;
-    req_desc    = 1'b0;
-    done_o      = 1'b0;
+    check       = 1'b0;
+    desc_req    = 1'b0;
+    finish      = 1'b0;
 
     case (mst_q)
       MIdle: begin
@@ -389,14 +395,14 @@ module qsa_seq #(
         end
       end
       MDesc: begin
-        req_desc = (own_q == OwnNone) && (desc_beat_q == '0);
+        desc_req = (own_q == OwnNone) && (desc_beat_q == '0);
         if (own_q == OwnDesc && dma_rd_valid_i) begin
           desc_d[{desc_beat_q[2:0], 6'd0} +: 64] = dma_rd_data_i;
           desc_beat_d = desc_beat_q + 4'd1;
         end
         if (own_q == OwnDesc && dma_ok) begin
-          dc_start = 1'b1;
-          mst_d    = MCheck;
+          check = 1'b1;
+          mst_d = MCheck;
         end
       end
       MCheck: begin
@@ -422,7 +428,7 @@ module qsa_seq #(
         if (own_q == OwnNone) mst_d = MFinish;
       end
       MFinish: begin
-        done_o = 1'b1;
+        finish = 1'b1;
         mst_d  = MIdle;
       end
       default: mst_d = MIdle;
@@ -432,6 +438,10 @@ module qsa_seq #(
       abort_d = 1'b1;
       mst_d   = (mst_q == MIdle) ? MFinish : MDrain;
     end
+
+    dc_start = check;
+    req_desc = desc_req;
+    done_o   = finish;
   end
 
   assign busy_o          = (mst_q != MIdle);
@@ -789,33 +799,44 @@ module qsa_seq #(
   // ceil(nnz / Lanes)
   assign pop_cyc = CycWidth'((32'(up_nnz) + 32'(Lanes) - 32'd1) / 32'(Lanes));
 
-  // The group load's DMA requests: codes, then α's, then biases.
-  always_comb begin
-    req_gl  = 1'b0;
-    gl_own  = OwnCodes;
-    gl_addr = model_base_i + d_codes_off + {cw_q[28:0], 3'd0};
-    gl_len  = DmaLenWidth'({g_words, 3'd0});
+  // The group load's DMA requests: codes, then α's, then biases (each output written once, as
+  // in p_run).
+  always_comb begin : p_gl_req
+    logic                   req;
+    logic [2:0]             own;
+    logic [31:0]            addr;
+    logic [DmaLenWidth-1:0] len;
+    req  = 1'b0;
+    own  = OwnCodes;
+    addr = model_base_i + d_codes_off + {cw_q[28:0], 3'd0};
+    len  = DmaLenWidth'({g_words, 3'd0});
     if (running && !cmd_sent_q) begin
       case (lst_q)
-        LCodes: req_gl = 1'b1;
+        LCodes: req = 1'b1;
         LAlpha: begin
-          req_gl  = 1'b1;
-          gl_own  = OwnAlpha;
-          gl_addr = model_base_i + d_alpha_off + aoff_q;
-          gl_len  = DmaLenWidth'(g_alpha_bytes);
+          req  = 1'b1;
+          own  = OwnAlpha;
+          addr = model_base_i + d_alpha_off + aoff_q;
+          len  = DmaLenWidth'(g_alpha_bytes);
         end
         LBias: begin
-          req_gl  = 1'b1;
-          gl_own  = OwnAlpha;
-          gl_addr = model_base_i + d_bias_off + boff_q;
-          gl_len  = DmaLenWidth'({eg, 2'b00});
+          req  = 1'b1;
+          own  = OwnAlpha;
+          addr = model_base_i + d_bias_off + boff_q;
+          len  = DmaLenWidth'({eg, 2'b00});
         end
-        default: req_gl = 1'b0;
+        default: req = 1'b0;
       endcase
     end
+    req_gl  = req;
+    gl_own  = own;
+    gl_addr = addr;
+    gl_len  = len;
   end
 
-  always_comb begin
+  always_comb begin : p_bands
+    // up_clear, up_vec_valid, code_err, job_start_o, dma_wr_valid_o (written once, as in p_run)
+    logic unpack_clear, unpack_pop, bad_code, job_start, wr_valid;
     lst_d       = lst_q;
     lb_y0_d     = lb_y0_q;
     ch0_d       = ch0_q;
@@ -858,12 +879,12 @@ module qsa_seq #(
     ordy0_d     = ordy0_q;
     ordy1_d     = ordy1_q;
 
-    up_clear    = 1'b0;
-    up_vec_valid = 1'b0;
-    code_err    = 1'b0;
+    unpack_clear = 1'b0;
+    unpack_pop  = 1'b0;
+    bad_code    = 1'b0;
     code_err_addr = model_base_i + d_codes_off + {(cw_q[28:0] + 29'(code_word)), 3'd0};
     br_take     = 1'b0;
-    job_start_o = 1'b0;
+    job_start   = 1'b0;
 
     tbl_we_o      = 1'b0;
     tbl_first_o   = (pp_q == '0);
@@ -886,7 +907,7 @@ module qsa_seq #(
     obr_re_o       = 1'b0;
     obr_half_o     = st_half_q;
     obr_raddr_o    = st_word_q;
-    dma_wr_valid_o = 1'b0;
+    wr_valid       = 1'b0;
     dma_wr_data_o  = obr_rdata_i;
 
     // ---- layer start
@@ -960,7 +981,7 @@ module qsa_seq #(
     if (own_q == OwnStore) begin
       st_have_d = 1'b1;   // the read issued last cycle has arrived
       if (st_have_q) begin
-        dma_wr_valid_o = 1'b1;
+        wr_valid = 1'b1;
         if (dma_wr_ready_i) begin
           // the next word is read now and shows on obr_rdata_i next cycle
           obr_re_o  = 1'b1;
@@ -969,7 +990,7 @@ module qsa_seq #(
       end
     end
     if (own_q == OwnStore && dma_done_i) begin
-      dma_wr_valid_o = 1'b0;
+      wr_valid = 1'b0;
       if (!dma_err_i) begin
         // the next piece starts at the word after the piece's last (the reader ran one ahead)
         st_done_d = st_end_q;
@@ -1008,17 +1029,17 @@ module qsa_seq #(
         end
         LCodes: begin
           if (grant_gl) begin
-            cmd_sent_d = 1'b1;
-            up_clear   = 1'b1;
+            cmd_sent_d   = 1'b1;
+            unpack_clear = 1'b1;
           end
           if (own_q == OwnCodes && dma_ok) cmd_done_d = 1'b1;
           if (cmd_sent_q && pp_q != eg) begin
-            up_vec_valid = 1'b1;
+            unpack_pop = 1'b1;
             if (pop) begin
               ld_code_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
               tbl_we_o   = 1'b1;
               popped_d   = popped_q + 22'(pop_len);
-              code_err   = up_reserved;
+              bad_code   = up_reserved;
               // next chunk of this filter, or the next filter
               if (pv_q + VpfWidth'(1) == vpc) begin
                 pv_d = '0;
@@ -1090,8 +1111,8 @@ module qsa_seq #(
         JIdle: begin
           if (cp_y0_q < d_comp_h && wfull_q[jhalf_q] && (in_full_q[cp_half_q] || in_loading)
               && !out_full_q[cp_half_q]) begin
-            job_start_o = 1'b1;
-            jst_d       = JRun;
+            job_start = 1'b1;
+            jst_d     = JRun;
           end
         end
         JRun: begin
@@ -1115,6 +1136,12 @@ module qsa_seq #(
       endcase
     end
     if (abort_q) jst_d = JIdle;
+
+    up_clear       = unpack_clear;
+    up_vec_valid   = unpack_pop;
+    code_err       = bad_code;
+    job_start_o    = job_start;
+    dma_wr_valid_o = wr_valid;
   end
 
   // Read-stream ready per owner. The α/bias byte reader releases a beat after its last lane,
@@ -1146,9 +1173,8 @@ module qsa_seq #(
   assign in_loading   = (own_q == OwnActIn) && (ld_half_q == cp_half_q);
   assign job_avail_o  = in_full_q[cp_half_q] ? (ActWAddrWidth+1)'(ActHalfBytes / 8)
                         : (in_loading ? {1'b0, ld_word_q} : '0);
-  always_comb begin
-    job_active_o = '0;
-    for (int p = 0; p < Pes; p++) job_active_o[p] = (PeIdxWidth'(p) < jeg);
+  for (genvar p = 0; p < Pes; p++) begin : g_job_active
+    assign job_active_o[p] = (PeIdxWidth'(p) < jeg);
   end
 
   // PE rows of the load: chunk (codes, cycle table) or vector (α) index in the weight half

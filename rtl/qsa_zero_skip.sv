@@ -55,39 +55,62 @@ module qsa_zero_skip #(
   // Classification of the incoming vector (used in the start_i cycle only)
   // ---------------------------------------------------------------------------------------
   // The codes are classified only in a start_i cycle and are all-zero otherwise: the result
-  // is used in no other cycle, and the guard spares a simulator the 64 decodes and the count
+  // is used in no other cycle, and the guard spares a simulator the 64 look-ups and the count
   // in every other cycle (in hardware it is an enable, operand isolation of the classifier).
+  //
+  // Two things keep Icarus 11.0 (Debian 12) out of a zero-delay loop here:
+  // - The always_comb calls no function. decode_code reads its argument through a constant
+  //   select (code[1:0]), and Icarus then makes every always_comb that calls it sensitive to
+  //   that argument, one variable shared by all callers ("sorry: constant selects in always_*
+  //   processes ... all bits will be included"): the compactions of two PEs, each decoding in
+  //   a start cycle, woke each other forever. The codes are looked up instead in a table of
+  //   decode_code's zero and reserved fields for the 2**CodeW code values, continuous
+  //   assignments that change only with bits3_i.
+  // - The block works on its own variables and writes each output once, at the end, so an
+  //   output changes at most once per run (why that matters: see the group selection).
+  logic [2**CodeW-1:0] code_zero;  // bit c: code value c decodes to zero (reserved ones too)
+  logic [2**CodeW-1:0] code_rsv;   // bit c: code value c is reserved
+
+  for (genvar c = 0; c < 2**CodeW; c++) begin : g_code_tab
+    logic [DecW-1:0] dec;
+    logic            unused_dec;
+
+    assign dec          = qsa_pkg::decode_code(CodeW'(c), bits3_i);
+    // decode_code sets zero for a reserved code too, so a reserved code is never nonzero.
+    assign code_zero[c] = dec[qsa_pkg::DecZero];
+    assign code_rsv[c]  = dec[qsa_pkg::DecReserved];
+    // neg and shift are the decoder's business (qsa_decoder).
+    assign unused_dec   = ^dec;
+  end
+
   logic [MaxVec-1:0]   len_mask;  // bit j: j < len_i
   logic [MaxVec-1:0]   nz_in;     // nonzero (and not reserved) within len
   logic [MaxVec-1:0]   rsv_in;    // reserved within len
   logic [LenWidth-1:0] nnz_in;
-  logic [DecW-1:0]     dec;       // only the zero and reserved fields matter here
-  logic                unused_dec;
 
   // A shift by len_i >= MaxVec gives all zeros, so every code is within len.
   assign len_mask = ~({MaxVec{1'b1}} << len_i);
 
-  always_comb begin
-    nz_in      = '0;
-    rsv_in     = '0;
-    nnz_in     = '0;
-    dec        = '0;
-    unused_dec = 1'b0;
+  always_comb begin : p_classify
+    logic [MaxVec-1:0]   nz, rsv;
+    logic [LenWidth-1:0] cnt;
+    nz  = '0;
+    rsv = '0;
+    cnt = '0;
     if (start_i) begin
       for (int j = 0; j < MaxVec; j++) begin
-        dec        = qsa_pkg::decode_code(codes_i[j*CodeW +: CodeW], bits3_i);
-        // decode_code sets zero for a reserved code too, so a reserved code is never nonzero.
-        nz_in[j]   = ~dec[qsa_pkg::DecZero];
-        rsv_in[j]  = dec[qsa_pkg::DecReserved];
-        // neg and shift are the decoder's business (qsa_decoder).
-        unused_dec = unused_dec ^ (^dec);
+        nz[j]  = ~code_zero[codes_i[j*CodeW +: CodeW]];
+        rsv[j] = code_rsv[codes_i[j*CodeW +: CodeW]];
       end
-      nz_in  = nz_in & len_mask;
-      rsv_in = rsv_in & len_mask;
+      nz  = nz & len_mask;
+      rsv = rsv & len_mask;
       for (int j = 0; j < MaxVec; j++) begin
-        nnz_in = nnz_in + LenWidth'(nz_in[j]);
+        cnt = cnt + LenWidth'(nz[j]);
       end
     end
+    nz_in  = nz;
+    rsv_in = rsv;
+    nnz_in = cnt;
   end
 
   // ---------------------------------------------------------------------------------------
@@ -106,6 +129,15 @@ module qsa_zero_skip #(
   // set when the bit lies in idx_pat's b-th pattern, the positions j with bit b of j set),
   // and the step clears it (m & (m - 1)). With no bit left the lane is disabled and shows
   // index 0. What is left after the last lane is the mask without this cycle's group.
+  //
+  // The chain is continuous assignments, one stage per lane, not an always_comb loop over a
+  // reused variable: that block wrote idx and lane_en as a default and then lane by lane, so
+  // they changed more than once per run (at time 0 from X to '0 and back to X). Icarus 11.0
+  // (Debian 12) links the sensitivity events of its always_comb blocks into one chain through
+  // their shared time-0 trigger (its bug #508, fixed in 12.0), so a change that wakes one
+  // always_comb also wakes others; woken with unchanged inputs, the old block changed idx
+  // again on every run (qsa_pe's lanes read idx_o) and Icarus never left time 0. A continuous
+  // assignment changes its output only when its value changes.
   logic [IdxWidth*MaxVec-1:0] idx_pat;   // pattern b at [b*MaxVec +: MaxVec]: bit j = j[b]
 
   for (genvar b = 0; b < IdxWidth; b++) begin : g_idx_pat
@@ -116,28 +148,30 @@ module qsa_zero_skip #(
 
   logic [Lanes*IdxWidth-1:0] idx;
   logic [Lanes-1:0]          lane_en;
-  logic [MaxVec-1:0]         rem;       // the mask not yet taken by lanes 0..l-1
-  logic [MaxVec-1:0]         low;       // its lowest set bit
-  logic [IdxWidth-1:0]       lane_idx;  // the index of that bit
-  logic [MaxVec-1:0]         mask_rest; // what remains after this cycle's group
+  logic [MaxVec-1:0]         mask_rest;  // what remains after this cycle's group
 
-  always_comb begin
-    idx      = '0;
-    lane_en  = '0;
-    rem      = mask_q;
-    low      = '0;
-    lane_idx = '0;
-    for (int l = 0; l < Lanes; l++) begin
-      low        = rem & (~rem + MaxVec'(1));
-      lane_en[l] = |rem;
-      for (int b = 0; b < IdxWidth; b++) begin
-        lane_idx[b] = |(low & idx_pat[b*MaxVec +: MaxVec]);
-      end
-      idx[l*IdxWidth +: IdxWidth] = lane_idx;
-      rem = rem & (rem - MaxVec'(1));
+  for (genvar l = 0; l < Lanes; l++) begin : g_pick
+    logic [MaxVec-1:0] m;     // the mask not yet taken by lanes 0..l-1
+    logic [MaxVec-1:0] low;   // its lowest set bit
+    logic [MaxVec-1:0] rest;  // m without it
+
+    // Each stage has its own signals (not slices of one chain vector, which Verilator would
+    // schedule as a circular variable). The block is not named g_lane: once this module is
+    // inlined into qsa_pe, Verilator 5.006 resolves g_lane[l-1].rest in qsa_pe's g_lane.
+    if (l == 0) begin : g_first
+      assign m = mask_q;
+    end else begin : g_next
+      assign m = g_pick[l-1].rest;
     end
-    mask_rest = rem;
+    assign low        = m & (~m + MaxVec'(1));
+    assign rest       = m & (m - MaxVec'(1));
+    assign lane_en[l] = |m;
+    for (genvar b = 0; b < IdxWidth; b++) begin : g_bit
+      assign idx[l*IdxWidth + b] = |(low & idx_pat[b*MaxVec +: MaxVec]);
+    end
   end
+
+  assign mask_rest = g_pick[Lanes-1].rest;
 
   logic              valid;
 

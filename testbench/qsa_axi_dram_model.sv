@@ -101,6 +101,7 @@ module qsa_axi_dram_model #(
     int     i, w;
     logic   r_hold, b_hold;
     logic [31:0] beat;
+    bit   [63:0] data;
     if (!rst_ni) begin
       rq_head = 0; rq_count = 0; wq_head = 0; wq_count = 0; bq_head = 0; bq_count = 0;
       now = 0;
@@ -135,12 +136,17 @@ module qsa_axi_dram_model #(
           $fatal(1, "qsa_axi_dram_model: WLAST %b on beat %0d of %0d", wlast_i, wq_next[i],
                  wq_beats[i]);
         end
-        w = word_of(beat);
+        // The bytes are merged into a copy of the word, then stored whole: Icarus 11 aborts on
+        // a part-select write into a word of a 2-state array (array.cc: "val.size() ==
+        // vals_width").
+        w    = word_of(beat);
+        data = mem[w];
         for (int b = 0; b < 8; b++) begin
           if (wstrb_i[b] && !(wq_next[i] == 0 && b < int'(wq_addr[i][2:0]))) begin
-            mem[w][b*8 +: 8] = wdata_i[b*8 +: 8];
+            data[b*8 +: 8] = wdata_i[b*8 +: 8];
           end
         end
+        mem[w] = data;
         wq_next[i] = wq_next[i] + 1;
         if (wq_next[i] == wq_beats[i]) begin
           bq_at[(bq_head + bq_count) % MaxWrites] =
