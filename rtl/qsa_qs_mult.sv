@@ -35,8 +35,8 @@ module qsa_qs_mult #(
   // NAF recoding and top-k selection of α
   // ---------------------------------------------------------------------------------------
   logic [2*Digits-1:0] kept;      // {neg, pos} masks of the kept digits
-  logic [Digits-1:0]   kept_pos;  // row i adds +x << i
-  logic [Digits-1:0]   kept_neg;  // row i adds -x << i
+  logic [Digits-1:0]   kept_pos;  // kept digit i is +1: adds +x << i
+  logic [Digits-1:0]   kept_neg;  // kept digit i is -1: adds -x << i
 
   assign kept     = qsa_pkg::naf_alpha_topk(alpha_i, k_i);
   assign kept_pos = kept[0 +: Digits];

@@ -488,9 +488,10 @@ def markdown(res):
             bare = 100 * (total - mult) / cd
     w("")
     if bare is not None:
-        w(f"At L = 8 the lanes and adders alone, with a multiply that cost nothing, are "
-          f"{bare:.1f} % of the conventional PE, above the {100 * TARGET:.0f} % target: meeting it needs a "
-          "leaner lane and adder structure, not only a cheaper α multiply.\n")
+        w(f"At L = 8 the datapath without its multiply (lanes, adders, registers), as if the "
+          f"multiply cost nothing, is {bare:.1f} % of the conventional PE, above the "
+          f"{100 * TARGET:.0f} % target: meeting it needs a leaner lane and adder structure, "
+          "not only a cheaper α multiply.\n")
     if any("serial" in r for r in res["lanes"].values()):
         w("Digit-serial design point: `qsa_pe_datapath` with `Serial=1` (the α multiply by "
           "`synth/rtl/qs_mult_serial.sv`, one kept NAF digit per cycle into the accumulator; "

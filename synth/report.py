@@ -4,12 +4,16 @@
   synth/report.py --synth build/synth [-o docs/synthesis.md]
 
 Reads SYNTH/results.json (synth/run_synth.py), SYNTH/qs_error.json (qsa_qs_error) and, if
-present, SYNTH/activity.json (synth/activity.py). Every number in the page comes from them.
+present, SYNTH/activity.json (synth/activity.py; its section is rendered by activity.markdown from
+the measured data, so a wording change needs no new simulation). Every number in the page comes
+from them.
 """
 import argparse
 import json
 import os
 import sys
+
+import activity  # its markdown(): the activity section, rendered from activity.json's data
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AREA_TARGET = 0.35      # issue 6: QSA PE <= 35 % of the conventional PE's sky130 area at L = 8
@@ -199,7 +203,6 @@ def main():
     w("| multiplier | sky130 area (µm²) | vs exact | ABC delay (ps) | transistors | "
       "MAE | MAE % | WCE | WCE % | MRE % | EP % | mean partial products |")
     w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    ex = area.get("exact_mult")
     ek = {e["k"]: e for e in err["k"]}
     mrows = [("qsa_qs_mult", "runtime k", None)] + \
         [(f"qs_mult_k{k}", f"k = {k}" + (" (exact)" if k == 0 else ""), k) for k in range(6)] + \
@@ -249,7 +252,7 @@ def main():
           "recorded from the reference model's LeNet-5 layers, toggles per net weighted by "
           "fanout, per MAC, for every k and for `conv_pe`.\n")
     else:
-        w(act.get("markdown", ""))
+        w(activity.markdown(act))
         w("")
 
     # --- leaves and top ------------------------------------------------------------------------
