@@ -7,8 +7,9 @@
 //   desc_i, the 64-byte descriptor with byte b at desc_i[8*b +: 8] (spec §7 table). desc_i,
 //   first_i, prev_*_i and k_ovr_*_i are sampled in the start_i cycle (callers should still hold
 //   desc_i until done_o).
-// - done_o pulses once the check is complete (about 250 cycles later; the latency is not
-//   fixed: a descriptor with a reserved or out-of-range field ends after 2 cycles). err_o,
+// - done_o pulses once the check is complete, 79 cycles later (7 divisions of 1 + 32/DivBits
+//   + 1 cycles, 7 products, 2; cmodel/cycles.cc's kCheck), or after 2 cycles for a descriptor
+//   with a reserved or out-of-range field. err_o,
 //   err_cause_o and every decoded and plan output hold from done_o until the next start_i.
 // - err_cause_o is an ERR_CAUSE code of qsa_regs_pkg (ERR_CAUSE_NONE when err_o is 0). The
 //   decoded fields and the plan are valid only when err_o is 0.
@@ -40,8 +41,9 @@
 // O − 7 < 2^31); so no byte pattern can overflow an intermediate into a wrong answer.
 //
 // Structure: the start cycle latches the fields and the comparison results; then a step
-// sequencer runs 7 divisions on one qsa_divider (32 bits, 33 cycles each) and 7 products on
-// one shared 16×16 multiplier; the final step combines the classes.
+// sequencer runs 7 divisions on one qsa_divider (32 bits, DivBits = 4 quotient bits per cycle:
+// 9 cycles each) and 7 products on one shared 16×16 multiplier; the final step combines the
+// classes.
 //
 // Parameters: ActBufBytes and OutBufBytes ≥ 8 and < 2^31 (bytes per buffer half); VecRows ≥ 1.
 // Pes is the build's PE count: no check depends on it, it is here so that one parameter set
@@ -434,6 +436,10 @@ module qsa_desc_check #(
   assign prod_25     = product[24:0];
   assign unused_prod = product[31:26];
 
+  // Quotient bits per divider cycle: four chained restoring steps, so a division takes 8 cycles
+  // (the check's latency is on every layer's critical path: descriptor read, check, first load).
+  localparam int DivBits = 4;
+
   logic        div_start, div_busy, div_done;
   logic [31:0] quo, rem;
   logic [13:0] quo_14;
@@ -447,7 +453,7 @@ module qsa_desc_check #(
   // bits are zero for every step's operands (widths above) and so are not kept.
   assign unused_div = ^{rem, div_busy, quo[31:22]};
 
-  qsa_divider #(.Width(32)) u_div (
+  qsa_divider #(.Width(32), .BitsPerCycle(DivBits)) u_div (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .start_i    (div_start),

@@ -1,19 +1,26 @@
-// Sequential unsigned divider: restoring division, one quotient bit per cycle.
+// Sequential unsigned divider: restoring division, BitsPerCycle quotient bits per cycle.
 //
 // Protocol
 // - start_i (one-cycle pulse, ignored while busy_o) loads dividend_i and divisor_i.
-// - busy_o is high for the Width cycles that follow. In the next cycle (busy_o low again)
-//   done_o pulses and quotient_o / remainder_o are valid; they hold until the next accepted
-//   start_i. Latency from start_i to done_o: Width + 1 cycles.
+// - busy_o is high for the Width / BitsPerCycle cycles that follow. In the next cycle (busy_o
+//   low again) done_o pulses and quotient_o / remainder_o are valid; they hold until the next
+//   accepted start_i. Latency from start_i to done_o: Width / BitsPerCycle + 1 cycles.
 // - dividend = quotient · divisor + remainder, remainder < divisor. A zero divisor gives
 //   quotient = all ones and remainder = dividend (the restoring algorithm's natural result);
 //   callers that can meet it must check the divisor themselves.
 //
-// Structure: a Width+1-bit partial remainder and the dividend register, which shifts left one
-// bit per cycle while the quotient bits enter at its bottom.
+// Structure: a Width+1-bit partial remainder and the dividend register, which shifts left
+// BitsPerCycle bits per cycle while the quotient bits enter at its bottom. A cycle chains
+// BitsPerCycle restoring steps (shift one dividend bit into the remainder, subtract the divisor
+// when it fits), so it costs BitsPerCycle subtractors in series.
+//
+// Parameters: Width ≥ 2, BitsPerCycle ≥ 1 dividing Width (not checked: no elaboration-time
+// assertion works in all three tools).
 module qsa_divider #(
   parameter int Width = 32,
-  localparam int CountWidth = $clog2(Width + 1)
+  parameter int BitsPerCycle = 1,
+  localparam int Steps = Width / BitsPerCycle,
+  localparam int CountWidth = $clog2(Steps + 1)
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -29,19 +36,34 @@ module qsa_divider #(
   logic [Width-1:0]      quo_d, quo_q;      // dividend bits not yet used, then quotient bits
   logic [Width:0]        rem_d, rem_q;      // partial remainder
   logic [Width-1:0]      div_d, div_q;      // divisor
-  logic [CountWidth-1:0] cnt_d, cnt_q;      // quotient bits still to produce
+  logic [CountWidth-1:0] cnt_d, cnt_q;      // cycles still to run
   logic                  done_d, done_q;
 
-  logic [Width:0]   shifted;    // partial remainder shifted left, next dividend bit in
-  logic [Width:0]   diff;       // shifted - divisor
-  logic             fits;       // shifted >= divisor: the quotient bit is 1
-  logic [Width-1:0] quo_next;   // quotient register after this cycle's bit
+  logic [Width-1:0] quo_next;   // quotient register after this cycle's bits
+  logic [Width:0]   rem_next;   // partial remainder after this cycle's bits
   logic             unused_rem; // rem_q[Width] is 0 once a step is done (remainder < divisor)
 
-  assign shifted    = {rem_q[Width-1:0], quo_q[Width-1]};
-  assign diff       = shifted - {1'b0, div_q};
-  assign fits       = (shifted >= {1'b0, div_q});
-  assign quo_next   = {quo_q[Width-2:0], fits};
+  // BitsPerCycle restoring steps on block-local variables; each output written once. Shifts,
+  // not constant part-selects, of the variables (Icarus 11 cannot take a constant select in an
+  // always_comb and makes the block sensitive to the whole variable instead).
+  always_comb begin : p_steps
+    logic [Width-1:0] q;
+    logic [Width:0]   r, shifted;
+    q = quo_q;
+    r = rem_q;
+    for (int b = 0; b < BitsPerCycle; b++) begin
+      shifted = (r << 1) | (Width + 1)'(1'(q >> (Width - 1)));
+      q       = q << 1;
+      if (shifted >= {1'b0, div_q}) begin
+        r = shifted - {1'b0, div_q};
+        q = q | Width'(1);
+      end else begin
+        r = shifted;
+      end
+    end
+    quo_next = q;
+    rem_next = r;
+  end
   assign unused_rem = rem_q[Width];
 
   always_comb begin
@@ -54,10 +76,10 @@ module qsa_divider #(
       quo_d = dividend_i;
       rem_d = '0;
       div_d = divisor_i;
-      cnt_d = CountWidth'(Width);
+      cnt_d = CountWidth'(Steps);
     end else if (cnt_q != '0) begin
       quo_d  = quo_next;
-      rem_d  = fits ? diff : shifted;
+      rem_d  = rem_next;
       cnt_d  = cnt_q - CountWidth'(1);
       done_d = (cnt_q == CountWidth'(1));
     end

@@ -47,6 +47,7 @@ set(DESC_SOURCES ${RTL}/qsa_0_regs_pkg.sv ${RTL}/qsa_divider.sv ${RTL}/qsa_desc_
 qsa_tb(qsa_desc_check_tb SOURCES ${DESC_SOURCES} ${TB}/qsa_desc_check_tb.sv
        PLUSARGS +vectors=${VEC}/desc.hex FIXTURES desc_vectors)
 qsa_lint(qsa_desc_check SOURCES ${DESC_SOURCES})
+qsa_tb(qsa_divider_tb SOURCES ${RTL}/qsa_divider.sv ${TB}/qsa_divider_tb.sv)
 qsa_lint(qsa_divider SOURCES ${RTL}/qsa_divider.sv)
 
 qsa_tb(qsa_code_unpack_tb SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_code_unpack.sv ${TB}/qsa_code_unpack_tb.sv)

@@ -17,7 +17,7 @@ namespace {
 
 // Fixed latencies of the RTL (cycles).
 constexpr int64_t kStart = 1;        // START to the descriptor read (qsa_seq MIdle -> MDesc)
-constexpr int64_t kCheck = 247;      // qsa_desc_check: 7 divisions x (1 + 33) + 7 products + 2
+constexpr int64_t kCheck = 79;       // qsa_desc_check: 7 divisions x (1 + 32/4 + 1) + 7 products + 2
 constexpr int64_t kToLoad = 2;       // check done to the first group load's DMA command
 constexpr int64_t kLoadGaps = 4;     // between a group load's three commands, and to its job
 constexpr int64_t kJobOverhead = 9;  // per job: start -> first compute cycle, drain, next start

@@ -81,7 +81,7 @@ TEST(Cycles, PhasesAddUpAndTheArrayCyclesAreExact) {
   EXPECT_GE(e.body, e.compute);
   EXPECT_GT(e.compute, e.group_cycles);
   // the descriptor's read (8 beats, one burst) and the checker's fixed latency come first
-  EXPECT_EQ(e.setup, 1 + (20 + 8 + 1) + 247 + 2);
+  EXPECT_EQ(e.setup, 1 + (20 + 8 + 1) + 79 + 2);
 }
 
 TEST(Cycles, MonotonicInTheWork) {
