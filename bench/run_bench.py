@@ -102,12 +102,45 @@ def rtl_section(sim, ref, cmd):
         out.append(f"| cycle estimate vs RTL, every layer | within 5 % | worst {100 * worst[1]:+.2f} % "
                    f"(layer {worst[0]}) | {ok(abs(worst[1]) <= 0.05)} |")
     out.append("")
+    out += where_cycles_go(sim, ref, [layer for layer, _ in compute_bound_util])
     if has_est:
         out.append("*Estimate*: the reference model's analytical cycle estimate of each layer's job "
                    "(spec §8, \"Cycle estimate\"; `qsa sim` JSON `estimate_cycles`). *Saved by zero "
                    "skipping*: the same estimate with every zero code made nonzero, minus the "
                    "estimate (the RTL cannot run without zero skipping, so this is the model's "
                    "figure).\n")
+    return out
+
+
+def where_cycles_go(sim, ref, layers):
+    """The MAC slots (cycles × PEs × lanes) of the compute-bound layers, split by what fills
+    them: the array idle, PEs without a filter, zero codes and rounding, useful MACs."""
+    pes, lanes = sim["array"]["pes"], sim["array"]["lanes"]
+    out = ["Where the MAC slots of the compute-bound layers go (each column a share of cycles × "
+           f"{pes} PEs × {lanes} lanes, from the same run): *array idle* = `STALL_CYCLES` (descriptor "
+           "read and check, group loads, waiting for input, window fetch); *no filter* = the "
+           "busy cycles' slots of PEs that hold no filter of the group (a layer with fewer filters "
+           f"than {pes}, or a last group that is not full: the groups' busy cycles taken as "
+           "equal); *packing* = the rest of the busy slots that do no nonzero-code MAC: a PE "
+           "that takes its chunk's nonzero codes in fewer cycles than the group's slowest PE, "
+           "and a last group of a chunk with fewer codes than lanes; *useful* = nonzero-code MACs "
+           "(the utilization).\n",
+           "| # | cycles | array idle | no filter | packing | useful | useful if never idle |",
+           "|---|---|---|---|---|---|---|"]
+    for l, r in zip(sim["layers"], ref["layers"]):
+        if l["layer"] not in layers:
+            continue
+        filters = r["out"][2]
+        groups = -(-filters // pes)
+        slots = l["cycles"] * pes * lanes
+        busy = (l["cycles"] - l["stall_cycles"]) * pes * lanes
+        no_filter = busy * (1 - filters / (groups * pes))
+        useful = l["ideal_cycles"] * pes * lanes
+        packing = busy - no_filter - useful
+        out.append(f"| {l['layer']} | {l['cycles']:,.0f} | {pct(1 - busy / slots)} "
+                   f"| {pct(no_filter / slots)} | {pct(packing / slots)} | {pct(useful / slots)} "
+                   f"| {pct(useful / busy)} |")
+    out.append("")
     return out
 
 
