@@ -15,18 +15,20 @@
 // (register values, the output address and length, the expected cycles).
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
-#include <string>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "qsa/cmodel/dataset.h"
 #include "qsa/cmodel/engine.h"
+#include "qsa/cmodel/error.h"
 #include "qsa/cmodel/model.h"
 #include "qsa/sim/accel.h"
 
@@ -48,41 +50,48 @@ void DumpWords(std::ofstream& f, uint64_t off, const std::vector<uint8_t>& bytes
   }
 }
 
-int Usage() {
-  std::fprintf(stderr,
-               "usage: qsa_sim_speed MODEL.qsa [--image N] [--min-time SECONDS] [--max-cycles N] "
-               "[--dump DIR]\n");
-  return 2;
-}
+int Measure(const std::string& model_path, int image, double min_time, uint64_t max_cycles,
+            const std::string& dump);
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace qsa;
-  if (argc < 2) return Usage();
-  const std::string model_path = argv[1];
+  CLI::App app{"Simulation speed of the Verilated qsa_top on one MNIST test image.",
+               "qsa_sim_speed"};
+  std::string model_path;
   int image = 0;
   double min_time = 2.0;
   std::string dump;
   uint64_t max_cycles = 0;
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (i + 1 >= argc) return Usage();
-    if (a == "--image") {
-      image = std::atoi(argv[++i]);
-    } else if (a == "--min-time") {
-      min_time = std::atof(argv[++i]);
-    } else if (a == "--max-cycles") {
-      max_cycles = std::strtoull(argv[++i], nullptr, 10);
-    } else if (a == "--dump") {
-      dump = argv[++i];
-    } else {
-      return Usage();
-    }
+  app.add_option("model", model_path, "Encoded model (.qsa)")->required();
+  app.add_option("--image", image, "MNIST test image index")->check(CLI::Range(0, 1 << 30));
+  app.add_option("--min-time", min_time, "Run again until this much thread CPU time (s)")
+      ->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--max-cycles", max_cycles,
+                 "Stop each run this many cycles after START (0: whole run)");
+  app.add_option("--dump", dump, "Write the Icarus test (dram.hex, expect.hex, test.json) here")
+      ->check(CLI::ExistingDirectory);
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return Measure(model_path, image, min_time, max_cycles, dump);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qsa_sim_speed: %s\n", e.what());
+    return 1;
   }
+}
 
-  const cmodel::Model model = cmodel::ReadModelFile(model_path);
+namespace {
+
+int Measure(const std::string& model_path, int image, double min_time, uint64_t max_cycles,
+            const std::string& dump) {
+  using namespace qsa;
   const cmodel::Dataset data = cmodel::LoadDataset("mnist:test");
+  if (image >= data.count) {
+    throw Error(fmt::format("--image {}: mnist:test has {} images (0..{})", image, data.count,
+                            data.count - 1));
+  }
+  const cmodel::Model model = cmodel::ReadModelFile(model_path);
   const std::vector<int8_t> input = cmodel::QuantizeImage(model, data.Image(image));
   const cmodel::Engine engine(model);
   std::vector<int8_t> want = input;
@@ -154,3 +163,5 @@ int main(int argc, char** argv) {
       max_cycles == 0 ? "true" : "false", max_cycles == 0 ? (ok ? "true" : "false") : "null");
   return ok ? 0 : 1;
 }
+
+}  // namespace
