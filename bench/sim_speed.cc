@@ -51,39 +51,6 @@ void DumpWords(std::ofstream& f, uint64_t off, const std::vector<uint8_t>& bytes
 }
 
 int Measure(const std::string& model_path, int image, double min_time, uint64_t max_cycles,
-            const std::string& dump);
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  using namespace qsa;
-  CLI::App app{"Simulation speed of the Verilated qsa_top on one MNIST test image.",
-               "qsa_sim_speed"};
-  std::string model_path;
-  int image = 0;
-  double min_time = 2.0;
-  std::string dump;
-  uint64_t max_cycles = 0;
-  app.add_option("model", model_path, "Encoded model (.qsa)")->required();
-  app.add_option("--image", image, "MNIST test image index")->check(CLI::Range(0, 1 << 30));
-  app.add_option("--min-time", min_time, "Run again until this much thread CPU time (s)")
-      ->check(CLI::Range(0.0, 3600.0));
-  app.add_option("--max-cycles", max_cycles,
-                 "Stop each run this many cycles after START (0: whole run)");
-  app.add_option("--dump", dump, "Write the Icarus test (dram.hex, expect.hex, test.json) here")
-      ->check(CLI::ExistingDirectory);
-  CLI11_PARSE(app, argc, argv);
-  try {
-    return Measure(model_path, image, min_time, max_cycles, dump);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "qsa_sim_speed: %s\n", e.what());
-    return 1;
-  }
-}
-
-namespace {
-
-int Measure(const std::string& model_path, int image, double min_time, uint64_t max_cycles,
             const std::string& dump) {
   using namespace qsa;
   const cmodel::Dataset data = cmodel::LoadDataset("mnist:test");
@@ -165,3 +132,29 @@ int Measure(const std::string& model_path, int image, double min_time, uint64_t 
 }
 
 }  // namespace
+
+int main(int argc, char** argv) {
+  using namespace qsa;
+  CLI::App app{"Simulation speed of the Verilated qsa_top on one MNIST test image.",
+               "qsa_sim_speed"};
+  std::string model_path;
+  int image = 0;
+  double min_time = 2.0;
+  std::string dump;
+  uint64_t max_cycles = 0;
+  app.add_option("model", model_path, "Encoded model (.qsa)")->required();
+  app.add_option("--image", image, "MNIST test image index")->check(CLI::Range(0, 1 << 30));
+  app.add_option("--min-time", min_time, "Run again until this much thread CPU time (s)")
+      ->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--max-cycles", max_cycles,
+                 "Stop each run this many cycles after START (0: whole run)");
+  app.add_option("--dump", dump, "Write the Icarus test (dram.hex, expect.hex, test.json) here")
+      ->check(CLI::ExistingDirectory);
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return Measure(model_path, image, min_time, max_cycles, dump);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qsa_sim_speed: %s\n", e.what());
+    return 1;
+  }
+}
