@@ -7,10 +7,11 @@
 //   err_code_o  0 ERR_NONE    no error; err_addr_o = cmd_addr_i
 //               1 ERR_WINDOW  [addr, addr+len) is not inside [win_base_i, win_limit_i): no AXI
 //                             transaction at all; err_addr_o = cmd_addr_i
-//               2 ERR_AXI     SLVERR or DECERR on R or B. The burst that saw it is completed
-//                             on AXI (all its beats handshaken, its B accepted), no further
-//                             burst is issued. err_addr_o = address of the failing R beat, or
-//                             AWADDR of the burst whose B failed (both beat-aligned).
+//               2 ERR_AXI     SLVERR or DECERR on R or B. No further burst is issued; the
+//                             bursts already issued are completed on AXI (a read's outstanding
+//                             bursts have all their beats handshaken, a write burst its B
+//                             accepted). err_addr_o = address of the failing R beat, or AWADDR
+//                             of the burst whose B failed (both beat-aligned).
 // A command with cmd_len_i == 0 completes at once with no transaction and no error.
 // win_base_i/win_limit_i are sampled with the command; the limit is exclusive.
 //
@@ -26,26 +27,31 @@
 //          outside if timing needs one). A beat with an error response, and every later beat
 //          of that burst, is drained internally and NOT passed on; the stream then stops
 //          without rd_last_o and done_o reports ERR_AXI, so the consumer must abandon the
-//          command on done_o.
+//          command on done_o. The beats of later bursts already issued are drained too.
 //   Write: the producer supplies the same full beats on wr_valid_i/wr_ready_o/wr_data_i;
 //          WSTRB enables only the bytes inside [addr, addr+len) (bytes outside are ignored).
 //          WVALID/WDATA are wr_valid_i/wr_data_i and wr_ready_o is WREADY (combinational), so
 //          the producer must follow valid/ready rules (hold valid and data until ready). After
 //          an error response the engine stops taking beats; the producer abandons the rest.
 // AXI: INCR bursts of full-width beats (AxSIZE = log2(StrbWidth)) starting at beat-aligned
-// addresses, at most MaxBurst beats, never crossing a 4 KiB boundary; one burst outstanding
-// (address, then data, then for writes the response, before the next address). IDs are 0,
-// AxCACHE = 4'b0011 (normal non-cacheable bufferable), AxPROT = 0, AxLOCK = 0, AxQOS = 0.
-// RLAST is not needed (the engine counts beats itself).
+// addresses, at most MaxBurst beats, never crossing a 4 KiB boundary. Reads keep up to MaxReads
+// bursts outstanding: the next AR goes out while earlier bursts' beats stream back (same ID, so
+// they return in order), which hides the DRAM latency behind the data of a long command
+// instead of paying it per burst. Writes keep one burst outstanding (address, data, response,
+// then the next address). IDs are 0, AxCACHE = 4'b0011 (normal non-cacheable bufferable),
+// AxPROT = 0, AxLOCK = 0, AxQOS = 0. RLAST is not needed (the engine counts beats itself: the
+// R side recomputes each burst's length from its first beat and the beats left, as the AR side
+// did).
 // beats_rd_o/beats_wr_o pulse once per R/W handshake on AXI (error beats included), so their
 // sum times StrbWidth is exactly the DRAM traffic in bytes.
 //
 // Requirements: DataWidth a power of two, 16..1024 bits (an AXI beat is at most 128 bytes);
-// 1 <= MaxBurst <= 256; LenWidth > log2(StrbWidth); AddrWidth >= 12.
+// 1 <= MaxBurst <= 256; 1 <= MaxReads <= 64; LenWidth > log2(StrbWidth); AddrWidth >= 12.
 module qsa_dma #(
   parameter int AddrWidth = 32,
   parameter int DataWidth = 64,
   parameter int MaxBurst = 16,
+  parameter int MaxReads = 4,     // read bursts outstanding (AR accepted, last beat not yet)
   parameter int LenWidth = 24,
   parameter int IdWidth = 1,
   localparam int StrbWidth = DataWidth / 8,
@@ -55,6 +61,7 @@ module qsa_dma #(
   localparam int BeatCntWidth = LenWidth - OffWidth + 1,
   // beats of one burst: 1..MaxBurst
   localparam int BurstWidth = $clog2(MaxBurst + 1),
+  localparam int ObsWidth = $clog2(MaxReads + 1),
   localparam int PageBeats = 4096 / StrbWidth,
   localparam int PageWidth = $clog2(PageBeats),
   // wide enough for the remaining beats, MaxBurst and the beats left in the 4 KiB page
@@ -142,8 +149,8 @@ module qsa_dma #(
 
   // States
   localparam logic [2:0] ST_IDLE  = 3'd0;  // waiting for a command
-  localparam logic [2:0] ST_ADDR  = 3'd1;  // AR or AW valid
-  localparam logic [2:0] ST_RDATA = 3'd2;  // R beats of the current burst
+  localparam logic [2:0] ST_ADDR  = 3'd1;  // AW valid (a write burst)
+  localparam logic [2:0] ST_READ  = 3'd2;  // a read: ARs issued and R beats received
   localparam logic [2:0] ST_WDATA = 3'd3;  // W beats of the current burst
   localparam logic [2:0] ST_WRESP = 3'd4;  // waiting for B
   localparam logic [2:0] ST_DONE  = 3'd5;  // done_o pulse
@@ -160,9 +167,14 @@ module qsa_dma #(
   // State
   logic [2:0]               state_q, state_d;
   logic                     write_q, write_d;
-  logic [BeatAddrWidth-1:0] beat_q, beat_d;            // next beat to transfer
-  logic [BeatCntWidth-1:0]  left_q, left_d;            // beats left in the command
+  logic [BeatAddrWidth-1:0] beat_q, beat_d;            // next beat: to write, or to request
+  logic [BeatCntWidth-1:0]  left_q, left_d;            // beats left to write, or to receive
+  logic [BeatCntWidth-1:0]  req_left_q, req_left_d;    // read: beats left to request
+  logic [BeatAddrWidth-1:0] r_beat_q, r_beat_d;        // read: the next R beat's beat address
+  logic [ObsWidth-1:0]      obs_q, obs_d;              // read: bursts outstanding
+  logic                     ar_hold_q, ar_hold_d;      // read: ARVALID high, not yet accepted
   logic [BurstWidth-1:0]    burst_left_q, burst_left_d;  // beats left in the current burst
+                                                         // (a read: 0 = the next R beat starts one)
   logic [BeatAddrWidth-1:0] burst_beat_q, burst_beat_d;  // first beat of the current burst
   logic                     first_q, first_d;          // next write beat is beat 0
   logic [OffWidth-1:0]      first_off_q, first_off_d;  // lane of addr in beat 0
@@ -178,6 +190,7 @@ module qsa_dma #(
   logic [OffWidth-1:0]      cmd_len_lane;  // len mod StrbWidth
   logic [BeatAddrWidth-1:0] cmd_beat;      // beat 0
   logic [PageWidth-1:0]     beat_in_page;  // beat_q within its 4 KiB page
+  logic [PageWidth-1:0]     r_in_page;     // r_beat_q within its 4 KiB page
   logic                     rresp_err;     // SLVERR 2'b10 or DECERR 2'b11
   logic                     bresp_err;
 
@@ -185,6 +198,7 @@ module qsa_dma #(
   assign cmd_len_lane = cmd_len_i[OffWidth-1:0];
   assign cmd_beat     = cmd_addr_i[AddrWidth-1:OffWidth];
   assign beat_in_page = beat_q[PageWidth-1:0];
+  assign r_in_page    = r_beat_q[PageWidth-1:0];
   assign rresp_err    = m_axi_rresp_i[1];
   assign bresp_err    = m_axi_bresp_i[1];
 
@@ -204,20 +218,27 @@ module qsa_dma #(
   end
 
   // ---------------------------------------------------------------------------------------
-  // Burst length: min(beats left, MaxBurst, beats left in the 4 KiB page)
-  logic [CmpWidth-1:0]   page_left;
-  logic [CmpWidth-1:0]   burst_cmp;
-  logic [BurstWidth-1:0] burst_beats;
-  logic [8:0]            burst_len_m1;  // AxLEN in [7:0]; bit 8 is always 0 (MaxBurst <= 256)
+  // Burst length: min(beats left, MaxBurst, beats left in the 4 KiB page). The AR/AW side takes
+  // it at beat_q with the beats left to request (a write: left_q, one burst at a time); the R
+  // side recomputes the same length at the first beat of each burst it receives (r_beat_q,
+  // left_q), since in-order bursts leave both sides at the same (beat, beats left) there.
+  function automatic logic [BurstWidth-1:0] burst_len(logic [PageWidth-1:0] in_page,
+                                                     logic [BeatCntWidth-1:0] left);
+    logic [CmpWidth-1:0] page_left, cmp;
+    page_left = CmpWidth'(PageBeats) - CmpWidth'(in_page);
+    cmp = CmpWidth'(MaxBurst);
+    if (page_left < cmp) cmp = page_left;
+    if (CmpWidth'(left) < cmp) cmp = CmpWidth'(left);
+    burst_len = BurstWidth'(cmp);
+  endfunction
 
-  always_comb begin
-    page_left = CmpWidth'(PageBeats) - CmpWidth'(beat_in_page);
-    burst_cmp = CmpWidth'(MaxBurst);
-    if (page_left < burst_cmp) burst_cmp = page_left;
-    if (CmpWidth'(left_q) < burst_cmp) burst_cmp = CmpWidth'(left_q);
-    burst_beats  = BurstWidth'(burst_cmp);
-    burst_len_m1 = 9'(burst_cmp) - 9'd1;
-  end
+  logic [BurstWidth-1:0] burst_beats;   // the burst AR/AW requests now
+  logic [8:0]            burst_len_m1;  // AxLEN in [7:0]; bit 8 is always 0 (MaxBurst <= 256)
+  logic [BurstWidth-1:0] r_burst_left;  // beats left in the burst the next R beat belongs to
+
+  assign burst_beats  = burst_len(beat_in_page, write_q ? left_q : req_left_q);
+  assign burst_len_m1 = 9'(burst_beats) - 9'd1;
+  assign r_burst_left = (burst_left_q == '0) ? burst_len(r_in_page, left_q) : burst_left_q;
 
   // ---------------------------------------------------------------------------------------
   // Write strobes: lanes inside [addr, addr+len) of the current beat
@@ -235,25 +256,37 @@ module qsa_dma #(
 
   // ---------------------------------------------------------------------------------------
   // Control
-  logic r_drop;    // an error was seen in this burst: drain the rest internally
+  logic r_drop;    // an error was seen in this command: drain the rest internally
+  logic ar_hs;
   logic r_hs;
+  logic r_end;     // this R handshake is the last beat of its burst
   logic w_hs;
 
   // The handshake outputs, each one expression of the state and the inputs. (Written as
   // defaults overridden in the state machine below, they changed twice in every evaluation;
   // Icarus then re-ran qsa_seq's logic, which drives rd_ready_i back into this block, and the two
   // woke each other without end at the first R beat.)
+  // A read requests bursts while beats are left to request, fewer than MaxReads are outstanding
+  // and no error was seen; an AR once valid stays valid until accepted (ar_hold_q), even if an
+  // error arrives meanwhile (its burst is then drained as well). R beats are taken only while a
+  // burst is outstanding.
   assign r_drop          = (err_code_q == ERR_AXI);
   assign cmd_ready_o     = (state_q == ST_IDLE);
   assign done_o          = (state_q == ST_DONE);
-  assign m_axi_arvalid_o = (state_q == ST_ADDR) && !write_q;
-  assign m_axi_awvalid_o = (state_q == ST_ADDR) && write_q;
-  assign rd_valid_o      = (state_q == ST_RDATA) && m_axi_rvalid_i && !rresp_err && !r_drop;
-  assign m_axi_rready_o  = (state_q == ST_RDATA) && (rresp_err || r_drop || rd_ready_i);
+  assign m_axi_arvalid_o = (state_q == ST_READ)
+                           && (ar_hold_q || ((req_left_q != '0) && !r_drop
+                                             && (obs_q < ObsWidth'(MaxReads))));
+  assign m_axi_awvalid_o = (state_q == ST_ADDR);
+  assign rd_valid_o      = (state_q == ST_READ) && (obs_q != '0) && m_axi_rvalid_i
+                           && !rresp_err && !r_drop;
+  assign m_axi_rready_o  = (state_q == ST_READ) && (obs_q != '0)
+                           && (rresp_err || r_drop || rd_ready_i);
   assign m_axi_wvalid_o  = (state_q == ST_WDATA) && wr_valid_i;
   assign wr_ready_o      = (state_q == ST_WDATA) && m_axi_wready_i;
   assign m_axi_bready_o  = (state_q == ST_WRESP);
+  assign ar_hs           = m_axi_arvalid_o && m_axi_arready_i;
   assign r_hs            = m_axi_rvalid_i && m_axi_rready_o;
+  assign r_end           = r_hs && (r_burst_left == BurstWidth'(1));
   assign w_hs            = m_axi_wvalid_o && m_axi_wready_i;
 
   always_comb begin
@@ -261,6 +294,10 @@ module qsa_dma #(
     write_d      = write_q;
     beat_d       = beat_q;
     left_d       = left_q;
+    req_left_d   = req_left_q;
+    r_beat_d     = r_beat_q;
+    obs_d        = obs_q;
+    ar_hold_d    = 1'b0;
     burst_left_d = burst_left_q;
     burst_beat_d = burst_beat_q;
     first_d      = first_q;
@@ -276,6 +313,10 @@ module qsa_dma #(
           write_d     = cmd_write_i;
           beat_d      = cmd_beat;
           left_d      = cmd_beats;
+          req_left_d  = cmd_beats;
+          r_beat_d    = cmd_beat;
+          obs_d       = '0;
+          burst_left_d = '0;
           first_d     = 1'b1;
           first_off_d = cmd_off;
           last_off_d  = cmd_off + cmd_len_lane - OffWidth'(1);
@@ -288,33 +329,42 @@ module qsa_dma #(
             err_code_d = ERR_WINDOW;
             state_d    = ST_DONE;
           end else begin
-            state_d = ST_ADDR;
+            state_d = cmd_write_i ? ST_ADDR : ST_READ;
           end
         end
       end
 
       ST_ADDR: begin
-        if (write_q ? m_axi_awready_i : m_axi_arready_i) begin
+        if (m_axi_awready_i) begin
           burst_left_d = burst_beats;
           burst_beat_d = beat_q;
-          state_d      = write_q ? ST_WDATA : ST_RDATA;
+          state_d      = ST_WDATA;
         end
       end
 
-      ST_RDATA: begin
+      // The AR side (beat_q, req_left_q) and the R side (r_beat_q, left_q, burst_left_q) move
+      // independently; obs_q counts the bursts between them. The read ends once no burst is
+      // outstanding or about to be accepted and either every beat arrived or an error stopped
+      // the requests.
+      ST_READ: begin
+        ar_hold_d = m_axi_arvalid_o && !m_axi_arready_i;
+        if (ar_hs) begin
+          beat_d     = beat_q + BeatAddrWidth'(burst_beats);
+          req_left_d = req_left_q - BeatCntWidth'(burst_beats);
+        end
         if (r_hs) begin
-          beat_d       = beat_q + BeatAddrWidth'(1);
+          r_beat_d     = r_beat_q + BeatAddrWidth'(1);
           left_d       = left_q - BeatCntWidth'(1);
-          burst_left_d = burst_left_q - BurstWidth'(1);
+          burst_left_d = r_burst_left - BurstWidth'(1);
           if (rresp_err && !r_drop) begin
             err_code_d = ERR_AXI;
-            err_addr_d = {beat_q, OffWidth'(0)};
+            err_addr_d = {r_beat_q, OffWidth'(0)};
             err_dec_d  = m_axi_rresp_i[0];
           end
-          if (burst_left_q == BurstWidth'(1)) begin
-            if (rresp_err || r_drop || beat_is_last) state_d = ST_DONE;
-            else                                     state_d = ST_ADDR;
-          end
+        end
+        obs_d = obs_q + ObsWidth'(ar_hs) - ObsWidth'(r_end);
+        if ((obs_d == '0) && !ar_hold_d && ((left_d == '0) || (err_code_d == ERR_AXI))) begin
+          state_d = ST_DONE;
         end
       end
 
@@ -359,6 +409,10 @@ module qsa_dma #(
       write_q      <= 1'b0;
       beat_q       <= '0;
       left_q       <= '0;
+      req_left_q   <= '0;
+      r_beat_q     <= '0;
+      obs_q        <= '0;
+      ar_hold_q    <= 1'b0;
       burst_left_q <= '0;
       burst_beat_q <= '0;
       first_q      <= 1'b0;
@@ -372,6 +426,10 @@ module qsa_dma #(
       write_q      <= write_d;
       beat_q       <= beat_d;
       left_q       <= left_d;
+      req_left_q   <= req_left_d;
+      r_beat_q     <= r_beat_d;
+      obs_q        <= obs_d;
+      ar_hold_q    <= ar_hold_d;
       burst_left_q <= burst_left_d;
       burst_beat_q <= burst_beat_d;
       first_q      <= first_d;

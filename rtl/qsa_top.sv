@@ -15,6 +15,7 @@ module qsa_top #(
   parameter int ActHalfBytes = 32768,  // activation buffer bytes per half (spec §8 A)
   parameter int OutHalfBytes = 8192,   // output buffer bytes per half (spec §8 O)
   parameter int MaxBurst = 16,         // AXI burst length limit (beats)
+  parameter int MaxReads = 4,          // AXI read bursts the DMA keeps outstanding, 1..64
   localparam int AxilAddrWidth = 12,
   localparam int AddrWidth = 32,
   localparam int DataWidth = 64
@@ -191,6 +192,7 @@ module qsa_top #(
     .AddrWidth(AddrWidth),
     .DataWidth(DataWidth),
     .MaxBurst (MaxBurst),
+    .MaxReads (MaxReads),
     .LenWidth (24),
     .IdWidth  (1)
   ) u_dma (

@@ -11,12 +11,15 @@
 // against the expected burst plan (MaxBurst and 4 KiB splits), and the beat pulses.
 //
 // Plusargs: +seed=N (default 1), +cmds=N random commands (default 600).
-// Parameter MaxBurst (default 16) sets the DUT's and the checker's burst limit.
+// Parameter MaxBurst (default 16) sets the DUT's and the checker's burst limit, MaxReads
+// (default 4) the DUT's outstanding reads (the slave model takes one read burst at a time, so
+// here it only changes what a read error drains; tests/sim/dma_test.cc runs several at once).
 // Runs under Icarus (iverilog -g2012; vvp -n) and Verilator (--binary --timing). Stimulus is
 // applied and sampled on the falling clock edge by the main process; the consumer, producer
 // and slave model are clocked processes with non-blocking updates, so there are no races.
 module qsa_dma_tb;
   parameter int MaxBurst = 16;
+  parameter int MaxReads = 4;
 
   localparam int AddrWidth = 32;
   localparam int DataWidth = 64;
@@ -78,6 +81,7 @@ module qsa_dma_tb;
     .AddrWidth(AddrWidth),
     .DataWidth(DataWidth),
     .MaxBurst (MaxBurst),
+    .MaxReads (MaxReads),
     .LenWidth (LenWidth)
   ) u_dut (
     .clk_i          (clk),
@@ -402,6 +406,14 @@ module qsa_dma_tb;
       end
       stop_beats   += plan_len[err_burst];
       bursts_issued = err_burst + 1;
+      // A read requests its next burst while the current one streams (MaxReads > 1), and the
+      // slave model takes one burst at a time, so the next burst's AR is waiting when the error
+      // beat arrives: AXI does not let a valid AR be withdrawn, so that burst is issued and
+      // drained too. No burst after it is requested.
+      if (!write && MaxReads > 1 && bursts_issued < nbursts) begin
+        stop_beats   += plan_len[bursts_issued];
+        bursts_issued = bursts_issued + 1;
+      end
       if (write) begin
         exp_addr = base_al + AddrWidth'((stop_beats - plan_len[err_burst]) * StrbWidth);
       end else begin

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "qsa/cmodel/error.h"
 
@@ -31,31 +32,49 @@ constexpr int kMaxVec = 64;          // window bytes, weights of a chunk
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// DMA transfer times: qsa_dma keeps one burst outstanding, so every burst pays the latency.
-// Under a bandwidth limit the DRAM's credit (max(bytes_per_cycle, 16) bytes, as
-// sim::AxiDram's) refills during a burst's latency, so its first beats come back to back.
+// DMA transfer times. A read keeps up to max_reads bursts outstanding: burst i's address goes
+// out a cycle after burst i-1's, and not before burst i-max_reads has delivered its last beat;
+// its first beat comes read_latency after its address, and not before the previous burst's
+// last beat. Under a bandwidth limit the DRAM's credit (max(bytes_per_cycle, 16) bytes, as
+// sim::AxiDram's) refills while no beat flows, so a burst after a gap starts with a few beats
+// back to back. Writes keep one burst outstanding, so every write burst pays the latency.
 struct Dma {
-  int64_t rl, wl, mb, fast;
+  int64_t rl, wl, mb, mr, fast;
   double beat;  // cycles per beat at the bandwidth limit
   explicit Dma(const DramTiming& t)
       : rl(t.read_latency),
         wl(t.write_latency),
         mb(t.max_burst),
+        mr(t.max_reads),
         fast(static_cast<int64_t>(std::max(t.bytes_per_cycle, 16.0)) / 8),
         beat(t.bytes_per_cycle > 0.0 ? std::max(1.0, 8.0 / t.bytes_per_cycle) : 1.0) {}
-  // cycles of the beats of one burst of n
-  int64_t Burst(int64_t n) const {
+  // cycles of n beats at the bandwidth limit, the first `credit` of them back to back
+  int64_t Beats(int64_t n, int64_t credit) const {
     if (beat <= 1.0) return n;
-    const int64_t f = std::min(n, fast);
+    const int64_t f = std::min(n, credit);
     return f + static_cast<int64_t>(std::ceil(static_cast<double>(n - f) * beat));
   }
-  // A read of n beats: per burst the latency, then its beats, unless the consumer needs
-  // `extra` more cycles than one per beat.
+  // cycles of the beats of one burst of n after a gap
+  int64_t Burst(int64_t n) const { return Beats(n, fast); }
+  // A read of n beats, from the command's cycle to its done, unless the consumer needs `extra`
+  // more cycles than one per beat (spread over the bursts by their beats).
   int64_t Read(int64_t n, int64_t extra = 0) const {
     if (n == 0) return 0;
-    int64_t beats = 0;
-    for (int64_t left = n; left > 0; left -= mb) beats += Burst(std::min(left, mb));
-    return CeilDiv(n, mb) * rl + std::max(beats, n + extra) + 1;
+    std::vector<int64_t> last;  // per burst: the cycle of its last beat
+    int64_t issue = 0, prev = -1, taken = 0;
+    for (int64_t left = n; left > 0;) {
+      const int64_t len = std::min(left, mb);
+      const size_t i = last.size();
+      issue = std::max(issue + 1, i >= static_cast<size_t>(mr) ? last[i - mr] + 1 : 0);
+      const int64_t start = std::max(issue + rl, prev + 1);
+      const int64_t share = (extra * (taken + len)) / n - (extra * taken) / n;
+      const int64_t data = std::max(Beats(len, start > prev + 1 ? fast : 0), len + share);
+      prev = start + data - 1;
+      last.push_back(prev);
+      left -= len;
+      taken += len;
+    }
+    return prev + 1;
   }
   // A write of n beats: per burst, the response comes write_latency after the address or a
   // cycle after the last beat.
@@ -113,6 +132,9 @@ void DramTiming::Validate() const {
   ValidateDramTiming("DramTiming", read_latency, write_latency, bytes_per_cycle);
   if (max_burst < 1 || max_burst > 256) {
     throw ConfigError(fmt::format("DramTiming: max_burst must be in [1, 256], got {}", max_burst));
+  }
+  if (max_reads < 1 || max_reads > 64) {
+    throw ConfigError(fmt::format("DramTiming: max_reads must be in [1, 64], got {}", max_reads));
   }
 }
 

@@ -38,6 +38,7 @@ cmodel::DramTiming EstimateTiming(const DramConfig& cfg) {
   t.write_latency = cfg.write_latency;
   t.bytes_per_cycle = cfg.bytes_per_cycle;
   t.max_burst = kMaxBurst;
+  t.max_reads = std::min(kMaxReads, cfg.max_reads);  // the DMA's, unless the DRAM takes fewer
   return t;
 }
 

@@ -165,8 +165,29 @@ TEST(Cycles, LoadBoundFullyConnectedLayer) {
   l.desc.kind = LayerKind::kFc;
   const CycleEstimate e = EstimateLayer(l, ArrayConfig{}, DramTiming{});
   EXPECT_EQ(e.jobs, 15);
-  EXPECT_GT(e.dma, 5 * e.compute);
+  EXPECT_GT(e.dma, 4 * e.compute);
   EXPECT_GT(e.body, e.dma);
+}
+
+// Outstanding reads hide the read latency behind the beats of a long transfer: FC1's group
+// loads (about 60 beats of codes each, four bursts) pay it about once instead of per burst.
+TEST(Cycles, OutstandingReadsHideTheLatency) {
+  Layer l = DenseConv({1, 1, 400}, 120, 1, 16, Orientation::kChannel);
+  l.desc.kind = LayerKind::kFc;
+  DramTiming t;
+  t.max_reads = 1;
+  const CycleEstimate one = EstimateLayer(l, ArrayConfig{}, t);
+  t.max_reads = 2;
+  const CycleEstimate two = EstimateLayer(l, ArrayConfig{}, t);
+  t.max_reads = 4;
+  const CycleEstimate four = EstimateLayer(l, ArrayConfig{}, t);
+  EXPECT_LT(two.total, one.total);
+  EXPECT_LE(four.total, two.total);
+  // With 16-beat bursts, latency 20: two outstanding bursts cannot cover the latency, three
+  // can, and a fourth changes nothing; one burst at a time pays 20 cycles per burst.
+  t.max_reads = 3;
+  EXPECT_EQ(EstimateLayer(l, ArrayConfig{}, t).total, four.total);
+  EXPECT_GT(one.dma - four.dma, 15 * 3 * 20 * 8 / 10);  // 15 loads, 3 bursts' latency, -20 %
 }
 
 TEST(Cycles, RefusesWhatThePlanRefuses) {
@@ -193,6 +214,11 @@ TEST(Cycles, RefusesWhatThePlanRefuses) {
   t = DramTiming{};
   t.max_burst = 0;
   expect_bad(t, "max_burst");
+  t = DramTiming{};
+  t.max_reads = 0;
+  expect_bad(t, "max_reads");
+  t.max_reads = 65;
+  expect_bad(t, "max_reads");
 }
 
 }  // namespace

@@ -327,18 +327,92 @@ TEST(DmaCosim, ReadSlvErrReportsTheFailingBeat) {
   EXPECT_EQ(o.code, 2);
   EXPECT_EQ(o.err_addr, kBase + 0x1230);
   EXPECT_NE(o.decerr, 1);
-  // The beats before the error reached the consumer; the error beat and the rest of its burst
-  // were drained, and no further burst was issued.
+  // The beats before the error reached the consumer; the error beat, the rest of its burst and
+  // the bursts already requested were drained. The command's bursts from 0x1100 are 16, 16,
+  // 16 and 15 beats; the error is in the third, so at least three were requested.
   EXPECT_EQ(static_cast<int64_t>(o.beats.size()), (0x1230 - 0x1100) / kStrb);
   EXPECT_EQ(t.dram().counters().r_slverr_beats, 1);
   EXPECT_EQ(t.dram().counters().r_beats, o.pulses_rd);
-  EXPECT_EQ(t.dram().counters().r_beats % kMaxBurst, 0);  // whole bursts (0x1100 is aligned)
+  const int64_t bursts = t.dram().counters().ar_bursts;
+  EXPECT_GE(bursts, 3);
+  EXPECT_EQ(t.dram().counters().r_beats, std::min<int64_t>(63, bursts * kMaxBurst));  // whole
+  t.Idle(2);
+  EXPECT_TRUE(t.dram().Idle());
   EXPECT_EQ(t.dram().counters().protocol_errors, 0) << Messages(t.dram());
 
   // The engine recovers: the next command succeeds.
   const Outcome ok = t.Run(false, kBase + 8, 64, kBase, kBase + kSize);
   EXPECT_TRUE(ok.done);
   EXPECT_FALSE(ok.err);
+}
+
+// Reads keep up to MaxReads (4) bursts outstanding, so a long read pays the DRAM latency about
+// once; a DRAM that takes one burst at a time makes every burst pay it.
+TEST(DmaCosim, OutstandingReadsHideTheLatency) {
+  constexpr int kMaxReads = 4;  // qsa_dma default
+  DramConfig cfg;
+  cfg.base = kBase;
+  cfg.size = kSize;
+  cfg.read_latency = 20;
+  for (int dram_reads : {1, 2, 8}) {
+    SCOPED_TRACE("DRAM max_reads " + std::to_string(dram_reads));
+    cfg.max_reads = dram_reads;
+    DmaBench t(cfg, 5, 1.0, 1.0);
+    const Outcome o = t.Run(false, kBase + 0x400, 1024, kBase, kBase + kSize);  // 8 bursts
+    ASSERT_TRUE(o.done);
+    ASSERT_FALSE(o.err);
+    ASSERT_EQ(o.beats.size(), 128U);
+    EXPECT_TRUE(o.last_ok);
+    EXPECT_EQ(t.dram().counters().ar_bursts, 8);
+    if (dram_reads == 1) {
+      EXPECT_GE(o.cycles, 8U * 20 + 128);  // every burst: address, latency, beats
+    } else if (dram_reads == 2) {
+      EXPECT_LT(o.cycles, 8U * 20 + 128);
+      EXPECT_GT(o.cycles, 20U + 128 + 8);  // 2 x 16 beats do not cover 20 cycles of latency
+    } else {
+      EXPECT_LE(o.cycles, 20U + 128 + 4);  // the latency once, then a beat every cycle
+    }
+    EXPECT_EQ(t.dram().counters().protocol_errors, 0) << Messages(t.dram());
+  }
+  // The engine's own limit: at latency 60 four bursts of 16 beats cannot cover the latency, so
+  // a DRAM that would take eight outstanding still sees a gap after every fourth burst.
+  cfg.read_latency = 60;
+  cfg.max_reads = 8;
+  DmaBench t(cfg, 7, 1.0, 1.0);
+  const Outcome o = t.Run(false, kBase + 0x400, 1024, kBase, kBase + kSize);
+  ASSERT_TRUE(o.done);
+  ASSERT_FALSE(o.err);
+  EXPECT_GT(o.cycles, 60U + 128 + 2 + 8);
+  EXPECT_LT(o.cycles, 60U + 128 + 2 + 2 * (60 - (kMaxReads - 1) * kMaxBurst) + 8);
+}
+
+// An error in the first burst while three more are outstanding: all four are drained on AXI,
+// none after them is requested, and the engine takes the next command.
+TEST(DmaCosim, ReadErrorDrainsTheOutstandingBursts) {
+  DramConfig cfg;
+  cfg.base = kBase;
+  cfg.size = kSize;
+  cfg.read_latency = 20;
+  cfg.error_base = kBase + 0x818;  // beat 3 of the first burst
+  cfg.error_size = 1;
+  DmaBench t(cfg, 6, 1.0, 1.0);
+  const Outcome o = t.Run(false, kBase + 0x800, 1024, kBase, kBase + kSize);  // 8 bursts
+  ASSERT_TRUE(o.done);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err_addr, kBase + 0x818);
+  EXPECT_EQ(o.beats.size(), 3U);
+  EXPECT_FALSE(o.last_ok && o.beats.size() == 128U);
+  EXPECT_EQ(t.dram().counters().ar_bursts, 4);
+  EXPECT_EQ(t.dram().counters().r_beats, 4 * kMaxBurst);
+  EXPECT_EQ(o.pulses_rd, 4 * kMaxBurst);
+  t.Idle(2);
+  EXPECT_TRUE(t.dram().Idle());
+  EXPECT_EQ(t.dram().counters().protocol_errors, 0) << Messages(t.dram());
+
+  const Outcome ok = t.Run(false, kBase + 0x1000, 200, kBase, kBase + kSize);
+  ASSERT_TRUE(ok.done);
+  EXPECT_FALSE(ok.err);
+  EXPECT_EQ(ok.beats.size(), 25U);
 }
 
 TEST(DmaCosim, WriteSlvErrReportsTheBurstAddress) {

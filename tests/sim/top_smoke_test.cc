@@ -177,7 +177,8 @@ TEST(QsaTop, CycleEstimateTracksTheRtl) {
   EXPECT_LT(sum / static_cast<double>(layers.size()), 0.05);
 }
 
-// The estimate's burst limit (kMaxBurst) is the MaxBurst qsa_top is built with.
+// The estimate's burst limit and outstanding reads (kMaxBurst, kMaxReads) are the MaxBurst and
+// MaxReads qsa_top is built with.
 TEST(QsaTop, MaxBurstIsTheBuilds) {
   std::ifstream f(QSA_SOURCE_DIR "/rtl/qsa_top.sv");
   ASSERT_TRUE(f) << "cannot read rtl/qsa_top.sv";
@@ -185,6 +186,8 @@ TEST(QsaTop, MaxBurstIsTheBuilds) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(parameter\s+int\s+MaxBurst\s*=\s*(\d+))")));
   EXPECT_EQ(std::stoi(m[1].str()), kMaxBurst);
+  ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(parameter\s+int\s+MaxReads\s*=\s*(\d+))")));
+  EXPECT_EQ(std::stoi(m[1].str()), kMaxReads);
 }
 
 }  // namespace

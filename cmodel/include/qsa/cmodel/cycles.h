@@ -19,15 +19,17 @@ namespace qsa::cmodel {
 void ValidateDramTiming(std::string_view owner, int read_latency, int write_latency,
                         double bytes_per_cycle);
 
-/// The DRAM as the accelerator sees it: the timing of sim::DramConfig (same defaults) and the
-/// DMA's burst limit (`qsa_top` parameter MaxBurst).
+/// The DRAM as the accelerator sees it: the timing of sim::DramConfig (same defaults), the
+/// DMA's burst limit (`qsa_top` parameter MaxBurst) and the read bursts it keeps outstanding
+/// (`qsa_top` parameter MaxReads, or fewer if the DRAM accepts fewer).
 struct DramTiming {
   int read_latency = 20;         ///< Cycles from a read burst's address to its first beat.
   int write_latency = 20;        ///< Cycles from a write burst's address to its response.
   double bytes_per_cycle = 0.0;  ///< Read + write bandwidth; 0 = unlimited (a beat a cycle).
   int max_burst = 16;            ///< Beats per AXI burst.
+  int max_reads = 4;             ///< Read bursts outstanding.
   /// Throws ConfigError("DramTiming: <field> ...") unless latencies are in [1, 1000000],
-  /// the bandwidth is >= 0 and finite, and max_burst is in [1, 256].
+  /// the bandwidth is >= 0 and finite, max_burst is in [1, 256] and max_reads in [1, 64].
   void Validate() const;
 };
 

@@ -40,6 +40,9 @@ inline constexpr size_t kDramClasses = static_cast<size_t>(cmodel::DramClass::kC
 /// qsa_top's MaxBurst as the simulation builds it (the parameter's default): the DMA's burst
 /// limit in beats. QsaTop.MaxBurstIsTheBuilds checks it against the RTL.
 inline constexpr int kMaxBurst = 16;
+/// qsa_top's MaxReads as the simulation builds it: the read bursts the DMA keeps outstanding.
+/// QsaTop.MaxBurstIsTheBuilds checks it against the RTL.
+inline constexpr int kMaxReads = 4;
 
 /// The end of one job, as the driver saw it.
 struct AccelRun {

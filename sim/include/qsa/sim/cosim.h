@@ -86,7 +86,7 @@ class Cosim {
   double sim_seconds_ = 0;
 };
 
-/// The DRAM timing of `cfg` as the cycle estimate takes it (burst limit: qsa_top's MaxBurst).
+/// The DRAM timing of `cfg` as the cycle estimate takes it (burst limit and outstanding reads: qsa_top's MaxBurst and MaxReads).
 cmodel::DramTiming EstimateTiming(const DramConfig& cfg);
 
 /// RTL counters of one job as reference-model statistics (MAC and multiply counters from the
