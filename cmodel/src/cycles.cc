@@ -159,7 +159,7 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   const LayerPlan p = PlanLayer(d, cfg);
   const ChunkPlan ch = PlanChunks(d);
   const Dma dma(t);
-  const int64_t e = cfg.pes, f = p.fan_in, v = p.vectors_per_filter, cpw = p.codes_per_word;
+  const int64_t f = p.fan_in, v = p.vectors_per_filter;
   const int64_t beat = cfg.beat_bytes;
   const int64_t sc = int64_t{d.kernel_w} * d.in.c;
   const bool dbuf = 2 * v <= cfg.vec_rows;
@@ -168,18 +168,18 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   std::vector<int64_t> load(static_cast<size_t>(p.groups));
   std::vector<std::vector<int64_t>> tbls(load.size());
   for (int64_t g = 0; g < p.groups; ++g) {
-    const int64_t first = g * e;
-    const int64_t eg = std::min<int64_t>(d.out_c, first + e) - first;
+    const GroupLoad gl = PlanGroupLoad(d, p, cfg, g);
+    const int64_t first = gl.first, eg = gl.filters;
     // codes: the group's words; the unpacker hands out one chunk row per cycle
-    const int64_t words = (first * f + eg * f - 1) / cpw - first * f / cpw + 1;
+    const int64_t words = gl.code_bytes / beat;
     const int64_t codes = dma.Read(words, std::max<int64_t>(0, eg * ch.chunks_per_filter - words));
     // α's: a beat a cycle, a second cycle when a PE's lanes cross one of its 8-mantissa rows
     int64_t splits = 0;
     for (int64_t q = 0; q < eg; ++q) {
       for (int64_t j = 8; j < v; j += 8) splits += (first * v + q * v + j) % 8 != 0;
     }
-    const int64_t alphas = dma.Read(BeatBytes(first * v, first * v + eg * v, beat) / beat, splits);
-    const int64_t biases = dma.Read(BeatBytes(4 * first, 4 * (first + eg), beat) / beat);
+    const int64_t alphas = dma.Read(gl.alpha_bytes / beat, splits);
+    const int64_t biases = dma.Read(gl.bias_bytes / beat);
     load[static_cast<size_t>(g)] = codes + alphas + biases + kLoadGaps;
 
     // chunk costs: the slowest PE's ceil(nnz / L); an empty chunk is skipped, except the

@@ -112,13 +112,25 @@ BandRows PlanBand(const LayerDesc& d, const LayerPlan& p, int64_t band) {
   return r;
 }
 
-LayerTraffic LayerDram(const LayerDesc& d, const ArrayConfig& cfg) {
-  const LayerPlan p = PlanLayer(d, cfg);
+GroupLoad PlanGroupLoad(const LayerDesc& d, const LayerPlan& p, const ArrayConfig& cfg, int64_t g) {
   const int64_t beat = cfg.beat_bytes;
-  const int64_t e = cfg.pes;
   const int64_t f = p.fan_in;
   const int64_t v = p.vectors_per_filter;
   const int64_t cpw = p.codes_per_word;
+  GroupLoad l;
+  l.first = g * cfg.pes;
+  l.filters = std::min<int64_t>(cfg.pes, d.out_c - l.first);
+  const int64_t w0 = l.first * f / cpw;                    // the words of codes [first·F, end)
+  const int64_t w1 = (l.first * f + l.filters * f - 1) / cpw;
+  l.code_bytes = BeatBytes(8 * w0, 8 * (w1 + 1), beat);
+  l.alpha_bytes = BeatBytes(l.first * v, (l.first + l.filters) * v, beat);
+  l.bias_bytes = BeatBytes(4 * l.first, 4 * (l.first + l.filters), beat);
+  return l;
+}
+
+LayerTraffic LayerDram(const LayerDesc& d, const ArrayConfig& cfg) {
+  const LayerPlan p = PlanLayer(d, cfg);
+  const int64_t beat = cfg.beat_bytes;
 
   LayerTraffic t;
   t.band_rows = p.band_rows;
@@ -129,13 +141,10 @@ LayerTraffic LayerDram(const LayerDesc& d, const ArrayConfig& cfg) {
   // The weights of every filter group, read once per band: the same bytes in every band.
   int64_t codes = 0, alphas = 0, biases = 0;
   for (int64_t g = 0; g < p.groups; ++g) {
-    const int64_t first = g * e;
-    const int64_t eg = std::min<int64_t>(d.out_c, first + e) - first;
-    const int64_t w0 = first * f / cpw;
-    const int64_t w1 = (first * f + eg * f - 1) / cpw;
-    codes += BeatBytes(8 * w0, 8 * (w1 + 1), beat);
-    alphas += BeatBytes(first * v, first * v + eg * v, beat);
-    biases += BeatBytes(4 * first, 4 * (first + eg), beat);
+    const GroupLoad l = PlanGroupLoad(d, p, cfg, g);
+    codes += l.code_bytes;
+    alphas += l.alpha_bytes;
+    biases += l.bias_bytes;
   }
   b[static_cast<size_t>(DramClass::kCodes)] = codes * p.bands;
   b[static_cast<size_t>(DramClass::kAlphas)] = alphas * p.bands;

@@ -63,6 +63,18 @@ BandRows PlanBand(const LayerDesc& d, const LayerPlan& p, int64_t band);
 /// beat · (⌈e/beat⌉ − ⌊s/beat⌋); 0 when the range is empty.
 int64_t BeatBytes(int64_t s, int64_t e, int64_t beat);
 
+/// The weight load of filter group g (spec §8 v2): its filters [first, first + filters) and
+/// the bytes of whole beats each of its three reads moves: the packed code words holding the
+/// group's codes, its α mantissas and its int32 biases.
+struct GroupLoad {
+  int64_t first = 0;
+  int64_t filters = 0;
+  int64_t code_bytes = 0;
+  int64_t alpha_bytes = 0;
+  int64_t bias_bytes = 0;
+};
+GroupLoad PlanGroupLoad(const LayerDesc& d, const LayerPlan& p, const ArrayConfig& cfg, int64_t g);
+
 /// DRAM bytes one run of the layer moves, per class, and its row-band tiling.
 struct LayerTraffic {
   std::array<int64_t, static_cast<int>(DramClass::kCount)> bytes{};
