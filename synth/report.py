@@ -271,11 +271,27 @@ def main():
       "(`stat -top`), ABC maps each module on its own, and the delay is the longest path "
       "found inside one module (paths across module boundaries are not seen).\n")
     w(HEAD)
-    for n in sorted(res):
-        if res[n]["group"] == "top":
-            w(row(n, res[n]).replace(f"| {params(res[n])} |",
-                                     f"| {params(res[n])} ({res[n]['note']}) |", 1))
+    tops = [n for n in sorted(res) if res[n]["group"] == "top"]
+    for n in tops:
+        w(row(n, res[n]).replace(f"| {params(res[n])} |",
+                                 f"| {params(res[n])} ({res[n]['note']}) |", 1))
     w("")
+    # Where each top's longest path is, and that module's delay when synthesized on its own.
+    for n in tops:
+        s = res[n]["sky130"]
+        mod = s.get("delay_module")
+        if not mod:
+            continue
+        alone = res.get(mod, {}).get("sky130", {}).get("delay_ps")
+        ref = (f"; the same module synthesized on its own (job `{mod}`, default parameters): "
+               f"{fmt_f(alone)} ps" if alone is not None else "")
+        w(f"- `{n}`: the longest path is inside `{mod}`, {fmt_f(s['delay_ps'])} ps{ref}.")
+    if any(res[n]["sky130"].get("delay_module") for n in tops):
+        w("\nABC maps each module from the netlist Yosys hands it, whose cell order and generated "
+          "names depend on the rest of the run, so one module's mapped delay differs between "
+          "designs that contain it (above: inside `qsa_top` and on its own) and can move when "
+          "another module of the design changes. The delay is reproducible for a given RTL; "
+          "compare it across designs as an estimate only.\n")
     w("## Run times\n")
     w("| job | Yosys seconds |\n|---|---:|")
     for n in sorted(res):

@@ -189,15 +189,29 @@ def parse_stat(text):
 
 
 def parse_abc(log):
-    """ABC's stime line of the liberty mapping: delay (ps) and ABC's own area."""
+    """ABC's stime lines of the liberty mapping: delay (ps), ABC's own area, and per module
+    (one ABC run per module the `abc` pass extracts) its delay."""
     runs = re.findall(r"ABC: WireLoad = \"[^\"]*\"\s+Gates =\s*(\d+).*?Area =\s*([\d.]+).*?"
                       r"Delay =\s*([\d.]+) ps", log)
     if not runs:
         return {}
-    # One ABC run per module: with hierarchy kept, the longest of the per-module paths.
-    return {"abc_gates": sum(int(g) for g, _, _ in runs),
-            "abc_area": round(sum(float(a) for _, a, _ in runs), 2),
-            "delay_ps": max(float(d) for _, _, d in runs), "abc_runs": len(runs)}
+    # The module of each run: the `abc` pass names it ("Extracting gate netlist of module
+    # `$paramod$<hash>\name'") before it calls ABC on it.
+    per_run = re.findall(r"Extracting gate netlist of module `([^']*)'"
+                         r"((?:(?!Extracting gate netlist).)*?)ABC: WireLoad = \"[^\"]*\""
+                         r"\s+Gates =.*?Delay =\s*([\d.]+) ps", log, re.S)
+    delays = {}  # module name (without its parameter hash) -> its longest run
+    for module, _, d in per_run:
+        name = module.split("\\")[-1]
+        delays[name] = max(delays.get(name, 0.0), float(d))
+    # With hierarchy kept, the longest of the per-module paths.
+    res = {"abc_gates": sum(int(g) for g, _, _ in runs),
+           "abc_area": round(sum(float(a) for _, a, _ in runs), 2),
+           "delay_ps": max(float(d) for _, _, d in runs), "abc_runs": len(runs)}
+    if len(per_run) == len(runs):
+        res["module_delay_ps"] = delays
+        res["delay_module"] = max(delays, key=delays.get)
+    return res
 
 
 def run_job(j, out, lib, yosys):
@@ -250,6 +264,8 @@ def self_test(out, yosys):
         fails.append("sky130: an lpflow cell was used")
     if not r["sky130"].get("delay_ps"):
         fails.append("abc: no stime delay")
+    if r["sky130"].get("delay_module") != "qsa_decoder":
+        fails.append(f"abc: longest path in {r['sky130'].get('delay_module')}, not qsa_decoder")
     print(json.dumps({k: r[k] for k in ("generic", "cmos", "sky130")}, indent=1))
     for f in fails:
         print("FAIL:", f)
