@@ -88,19 +88,11 @@ module qsa_axi_mem_model #(
 
   logic [7:0] mem [MemBytes];
 
-  function automatic logic [31:0] xorshift(input logic [31:0] x);
-    logic [31:0] y;
-    y = x ^ (x << 13);
-    y = y ^ (y >> 17);
-    y = y ^ (y << 5);
-    xorshift = y;
-  endfunction
-
   initial begin
     logic [31:0] r;
     r = 32'(Seed) ^ 32'h2545_F491;
     for (int i = 0; i < MemBytes; i++) begin
-      r      = xorshift(r);
+      r      = qsa_tb_pkg::xorshift32(r);
       mem[i] = r[7:0];
     end
   end
@@ -156,11 +148,11 @@ module qsa_axi_mem_model #(
       rnd_w  <= 32'(Seed) ^ 32'hBF58_476D;
       rnd_b  <= 32'(Seed) ^ 32'h1CE4_E5B9;
     end else begin
-      rnd_ar <= xorshift(rnd_ar);
-      rnd_r  <= xorshift(rnd_r);
-      rnd_aw <= xorshift(rnd_aw);
-      rnd_w  <= xorshift(rnd_w);
-      rnd_b  <= xorshift(rnd_b);
+      rnd_ar <= qsa_tb_pkg::xorshift32(rnd_ar);
+      rnd_r  <= qsa_tb_pkg::xorshift32(rnd_r);
+      rnd_aw <= qsa_tb_pkg::xorshift32(rnd_aw);
+      rnd_w  <= qsa_tb_pkg::xorshift32(rnd_w);
+      rnd_b  <= qsa_tb_pkg::xorshift32(rnd_b);
     end
   end
 

@@ -75,12 +75,7 @@ module qsa_code_unpack_tb #(
   logic [31:0] lfsr;
 
   task automatic next_rand;
-    logic [31:0] x;
-    x    = lfsr;
-    x    = x ^ (x << 13);
-    x    = x ^ (x >> 17);
-    x    = x ^ (x << 5);
-    lfsr = x;
+    lfsr = qsa_tb_pkg::xorshift32(lfsr);
   endtask
 
   // ---------------------------------------------------------------------------------------

@@ -143,12 +143,7 @@ module qsa_desc_check_tb;
   logic [31:0] lfsr = 32'h1234_5678;
 
   task automatic next_rand;
-    logic [31:0] x;
-    x    = lfsr;
-    x    = x ^ (x << 13);
-    x    = x ^ (x >> 17);
-    x    = x ^ (x << 5);
-    lfsr = x;
+    lfsr = qsa_tb_pkg::xorshift32(lfsr);
   endtask
 
   task automatic scramble_inputs;

@@ -68,15 +68,6 @@ module qsa_divider_tb #(
   int          divisions = 0;
   logic [31:0] rng = 32'h2545_f491;
 
-  function automatic logic [31:0] xorshift(input logic [31:0] s);
-    logic [31:0] x;
-    x = s;
-    x = x ^ (x << 13);
-    x = x ^ (x >> 17);
-    x = x ^ (x << 5);
-    xorshift = x;
-  endfunction
-
   task automatic fail(input string what);
     errors++;
     if (errors <= 10) $display("FAIL: %s (dividend %0d divisor %0d)", what, dividend, divisor);
@@ -197,9 +188,9 @@ module qsa_divider_tb #(
     for (int a = 0; a < 256; a += 9) begin
       for (int b = 0; b < 20; b++) begin
         logic [31:0] hi_a, hi_b;
-        rng  = xorshift(rng);
+        rng  = qsa_tb_pkg::xorshift32(rng);
         hi_a = (rng >> (rng[4:0])) << 8;
-        rng  = xorshift(rng);
+        rng  = qsa_tb_pkg::xorshift32(rng);
         hi_b = ((rng >> (rng[4:0])) << 8) & ((b % 3 == 0) ? 32'h0 : 32'hffff_ffff);
         divide(hi_a | 32'(a), hi_b | 32'(b * 13 % 256), 6'(a), 6'(b * 13), (a + b) % 8 == 3);
       end
@@ -207,9 +198,9 @@ module qsa_divider_tb #(
     // random 32-bit pairs of random sizes, and the extremes
     for (int n = 0; n < NumRand; n++) begin
       logic [31:0] ra, rb;
-      rng = xorshift(rng);
+      rng = qsa_tb_pkg::xorshift32(rng);
       ra  = rng >> rng[31:27];
-      rng = xorshift(rng);
+      rng = qsa_tb_pkg::xorshift32(rng);
       rb  = rng >> rng[31:27];
       divide(ra, rb, ra[5:0], rb[5:0], n % 8 == 5);
     end

@@ -215,14 +215,6 @@ module qsa_dma_tb;
     .s_axi_rready_i (rready)
   );
 
-  function automatic logic [31:0] xorshift(input logic [31:0] x);
-    logic [31:0] y;
-    y = x ^ (x << 13);
-    y = y ^ (y >> 17);
-    y = y ^ (y << 5);
-    xorshift = y;
-  endfunction
-
   // ---------------------------------------------------------------------------------------
   // Consumer: random back-pressure, stores the beats of the current read command
   logic [2:0]           bp_level = 3'd0;
@@ -238,7 +230,7 @@ module qsa_dma_tb;
       rx_n     <= 0;
       c_rng    <= 32'h0BAD_5EED;
     end else begin
-      c_rng <= xorshift(c_rng);
+      c_rng <= qsa_tb_pkg::xorshift32(c_rng);
       if (rd_valid && rd_ready) begin
         if (!rx_en) $fatal(1, "qsa_dma_tb: read beat outside a read command");
         if (rx_n >= rx_expect) $fatal(1, "qsa_dma_tb: more than %0d read beats", rx_expect);
@@ -271,7 +263,7 @@ module qsa_dma_tb;
       tx_idx   <= 0;
       p_rng    <= 32'h5EED_F00D;
     end else begin
-      p_rng <= xorshift(p_rng);
+      p_rng <= qsa_tb_pkg::xorshift32(p_rng);
       if (!tx_en) begin
         wr_valid <= 1'b0;
         tx_idx   <= 0;
@@ -326,7 +318,7 @@ module qsa_dma_tb;
   // whole right-hand side of an assignment: simulators differ in how often (and in which
   // order) they evaluate calls inside case selectors, ternaries and argument lists.
   function automatic int urand(input int n);
-    rng   = xorshift(rng);
+    rng   = qsa_tb_pkg::xorshift32(rng);
     urand = int'(rng % 32'(n));
   endfunction
 
@@ -571,7 +563,7 @@ module qsa_dma_tb;
     cmds = 600;
     if ($value$plusargs("seed=%d", seed)) $display("qsa_dma_tb: seed %0d", seed);
     if ($value$plusargs("cmds=%d", cmds)) $display("qsa_dma_tb: %0d random commands", cmds);
-    rng = xorshift(32'(seed) ^ 32'hA5A5_1234);
+    rng = qsa_tb_pkg::xorshift32(32'(seed) ^ 32'hA5A5_1234);
     if (rng == '0) rng = 32'h1;
 
     repeat (3) @(negedge clk);

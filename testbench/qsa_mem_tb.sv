@@ -46,14 +46,6 @@ module qsa_mem_tb;
     $fatal(1, "qsa_mem_tb: watchdog timeout");
   end
 
-  function automatic logic [31:0] xorshift(input logic [31:0] x);
-    logic [31:0] y;
-    y = x ^ (x << 13);
-    y = y ^ (y >> 17);
-    y = y ^ (y << 5);
-    xorshift = y;
-  endfunction
-
   function automatic logic [Width-1:0] merge(input logic [Width-1:0] old_word,
                                              input logic [Width-1:0] new_word,
                                              input logic [BeWidth-1:0] be);
@@ -126,9 +118,9 @@ module qsa_mem_tb;
     for (int i = 0; i < RandomOps; i++) begin
       logic [31:0] r1;
       logic [31:0] r2;
-      rng = xorshift(rng);
+      rng = qsa_tb_pkg::xorshift32(rng);
       r1  = rng;
-      rng = xorshift(rng);
+      rng = qsa_tb_pkg::xorshift32(rng);
       r2  = rng;
       cycle(r1[0], int'(r1[15:8]) % Depth, Width'(r2), BeWidth'(r1[7:4]), r1[1],
             int'(r1[23:16]) % Depth, 1'b0);

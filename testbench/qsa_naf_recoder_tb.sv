@@ -168,9 +168,7 @@ module qsa_naf_recoder_tb;
     // Pseudo-random 16-bit operands (xorshift32, fixed seed).
     xs = 32'h2545_f491;
     for (int n = 0; n < NumRandom; n++) begin
-      xs = xs ^ (xs << 13);
-      xs = xs ^ (xs >> 17);
-      xs = xs ^ (xs << 5);
+      xs = qsa_tb_pkg::xorshift32(xs);
       apply(n % 256, int'(xs[15:0]));
     end
     $display("PASS qsa_naf_recoder_tb: %0d checks (Width=8 exhaustive, Width=16 %0d operands, k 0..7)",

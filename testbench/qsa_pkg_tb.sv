@@ -220,9 +220,7 @@ module qsa_pkg_tb;
         end
       end
       for (int n = 0; n < NumRandom; n++) begin
-        xs = xs ^ (xs << 13);
-        xs = xs ^ (xs >> 17);
-        xs = xs ^ (xs << 5);
+        xs = qsa_tb_pkg::xorshift32(xs);
         // Full-range values, and values scaled down to land near the int8 range.
         if (n % 2 == 0) check_requantize(longint'($signed(xs)), s);
         else            check_requantize(longint'($signed(xs)) >>> (xs % 32), s);
