@@ -50,7 +50,7 @@ def row(name, r):
 
 
 HEAD = ("| job | parameters | generic cells | transistors (`stat -tech cmos`) | sky130 cells | "
-        "sky130 area (µm²) | ABC delay (ps) |\n|---|---|---:|---:|---:|---:|---:|")
+        "sky130 area (µm²) | delay (ps) |\n|---|---|---:|---:|---:|---:|---:|")
 
 
 def main():
@@ -89,8 +89,15 @@ def main():
     w("- **ABC script**: the one `abc -fast -liberty` runs (`strash; dretime; map`), with "
       "`topo; stime -p` appended so ABC prints its critical-path estimate. Plain "
       "`abc -liberty` (with `&dch`, `&nf`, sizing) ran for many minutes on the arithmetic blocks; "
-      "`-fast` keeps `make synth` within minutes, at some cost in area and delay.")
-    w("- **Delay** is ABC's `stime` delay of the mapped combinational logic: the longest path "
+      "`-fast` keeps `make synth` within minutes, at some cost in area and delay. Every area "
+      "below is of this mapping.")
+    w("- **Timing mapping**: the netlist before that mapping (`design -save` after "
+      "`dfflibmap`, `design -load` after the area `stat`), mapped again by "
+      f"`abc -liberty LIB -script {any_r.get('timing_script', '—')}`: the same mapping, then "
+      "ABC buffers high-fanout nets and sizes the gates (`buffer -p; upsize; dnsize`). The area "
+      "mapping leaves every net on a minimum-size driver, so a select line driving hundreds of "
+      "gates gets a delay many times the real one (table *Delay before and after buffering*).")
+    w("- **Delay** is ABC's `stime` delay of the timing mapping: the longest path "
       "from an input or flip-flop output to an output or flip-flop input, with the library's "
       "load-dependent cell delays, no wire load, no clock-to-Q, setup or clock skew. It is an "
       "estimate for comparing blocks, not a timing sign-off.\n")
@@ -200,7 +207,7 @@ def main():
           ("; its saving is in switching activity (the rows not kept are operand-isolated), "
            "not in area." if rk >= ex else "."))
     w("\n")
-    w("| multiplier | sky130 area (µm²) | vs exact | ABC delay (ps) | transistors | "
+    w("| multiplier | sky130 area (µm²) | vs exact | delay (ps) | transistors | "
       "MAE | MAE % | WCE | WCE % | MRE % | EP % | mean partial products |")
     w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     ek = {e["k"]: e for e in err["k"]}
@@ -285,13 +292,30 @@ def main():
         alone = res.get(mod, {}).get("sky130", {}).get("delay_ps")
         ref = (f"; the same module synthesized on its own (job `{mod}`, default parameters): "
                f"{fmt_f(alone)} ps" if alone is not None else "")
-        w(f"- `{n}`: the longest path is inside `{mod}`, {fmt_f(s['delay_ps'])} ps{ref}.")
+        w(f"- `{n}`: the longest path is inside `{mod}`, {fmt_f(s['delay_ps'])} ps{ref}. "
+          f"As a clock period that is {1e6 / s['delay_ps']:,.0f} MHz, an upper bound: wires, "
+          "clock-to-Q, setup and skew are not in it.")
     if any(res[n]["sky130"].get("delay_module") for n in tops):
         w("\nABC maps each module from the netlist Yosys hands it, whose cell order and generated "
           "names depend on the rest of the run, so one module's mapped delay differs between "
           "designs that contain it (above: inside `qsa_top` and on its own) and can move when "
           "another module of the design changes. The delay is reproducible for a given RTL; "
           "compare it across designs as an estimate only.\n")
+    w("## Delay before and after buffering\n")
+    w("Per job: the `stime` delay of the area mapping (every net on a minimum-size driver), the "
+      "delay of the timing mapping (high-fanout nets buffered, gates sized), and the two "
+      "mappings' areas. The delay columns of the tables above are the timing mapping's; their "
+      "areas are the area mapping's.\n")
+    w("| job | delay, area mapping (ps) | delay, buffered and sized (ps) | ratio | "
+      "area, area mapping (µm²) | area, buffered and sized (µm²) |\n"
+      "|---|---:|---:|---:|---:|---:|")
+    for n in sorted(res):
+        s = res[n]["sky130"]
+        md, d = s.get("map_delay_ps"), s.get("delay_ps")
+        ratio = f"{md / d:.1f}×" if md and d else "—"
+        w(f"| `{n}` | {fmt_f(md)} | {fmt_f(d)} | {ratio} | {fmt_f(s.get('area_um2'))} | "
+          f"{fmt_f(s.get('timed_area_um2'))} |")
+    w("")
     w("## Run times\n")
     w("| job | Yosys seconds |\n|---|---:|")
     for n in sorted(res):

@@ -6,7 +6,11 @@ Each job synthesizes one top with one parameter set, in one Yosys run, two flows
            estimate) on Yosys's internal gate library;
   sky130   the same netlist, `dfflibmap -liberty LIB`, `abc -liberty LIB` with the script of
            `abc -fast` (strash; dretime; map) followed by `topo; stime -p` so that ABC prints
-           its critical-path delay, then `stat -liberty LIB` (area in um^2).
+           its critical-path delay, then `stat -liberty LIB` (area in um^2);
+  timing   the netlist before that mapping (`design -load`), mapped again with buffering and
+           gate sizing added (buffer -p; upsize; dnsize) before `stime -p`: the delay reported.
+           The area mapping leaves every net on a minimum-size driver, so a select line that
+           fans out to hundreds of gates makes its `stime` delay many times too long.
 LIB is /work/shared/pdk/sky130hd_tt.lib.gz (SkyWater 130 nm HD, typical corner) without its
 lpflow_* cells (power-gating/isolation cells no synthesis flow should pick for logic).
 qsa_mem is read with `read_verilog -lib` (a black box): it stands for the SRAM macros, so areas
@@ -14,8 +18,9 @@ are those of the logic around them.
 
   synth/run_synth.py [--out build/synth] [--only REGEX] [--list]
 
-Writes OUT/NAME.ys, OUT/NAME.log and OUT/results.json (one entry per job; entries of jobs
-not run this time are kept). synth/report.py turns the JSON into docs/synthesis.md.
+Writes OUT/NAME.ys, OUT/NAME.log, the stat files, the two ABC runs' logs (OUT/NAME.abc.log,
+OUT/NAME.abc_timing.log) and OUT/results.json (one entry per job; entries of jobs not run this
+time are kept). synth/report.py turns the JSON into docs/synthesis.md.
 """
 import argparse
 import gzip
@@ -30,6 +35,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PDK = "/work/shared/pdk/sky130hd_tt.lib.gz"
 LIB_NAME = "sky130hd_tt_synth.lib"
 ABC_SCRIPT = "+strash;dretime;map;topo;stime,-p"  # abc -fast's liberty script + timing report
+# The delay estimate: the same mapping, then high-fanout nets buffered and gates sized
+# (`buffer` needs the `topo` order first: it fails on a mapped node without fanout).
+TIMING_SCRIPT = "+strash;dretime;map;topo;buffer,-p;upsize;dnsize;topo;stime,-p"
 
 PKG = ["rtl/qsa_0_pkg.sv"]
 MEM = ["rtl/qsa_mem.sv"]
@@ -126,9 +134,15 @@ def ys_script(j, lib):
     if j["group"] in ("pe", "mult"):  # generic-cell netlist for the activity simulation
         lines.append("write_verilog -noattr @OUT@.generic.v")
     lines.append(f"dfflibmap -liberty {lib}")
-    lines.append(f"abc -liberty {lib} -script {ABC_SCRIPT}")
+    lines.append("design -save premap")
+    # Each ABC run's output in a file of its own (parse_abc reads them apart).
+    lines.append(f"tee -q -o @OUT@.abc.log abc -liberty {lib} -script {ABC_SCRIPT}")
     lines.append("opt_clean")
     lines.append(f"tee -q -o @OUT@.sky130.stat stat -liberty {lib}" + top)
+    lines.append("design -load premap")
+    lines.append(f"tee -q -o @OUT@.abc_timing.log abc -liberty {lib} -script {TIMING_SCRIPT}")
+    lines.append("opt_clean")
+    lines.append(f"tee -q -o @OUT@.timing.stat stat -liberty {lib}" + top)
     return "\n".join(lines) + "\n"
 
 
@@ -189,8 +203,8 @@ def parse_stat(text):
 
 
 def parse_abc(log):
-    """ABC's stime lines of the liberty mapping: delay (ps), ABC's own area, and per module
-    (one ABC run per module the `abc` pass extracts) its delay."""
+    """ABC's stime lines of one `abc` pass: delay (ps), ABC's own area, and per module (one
+    ABC run per module the pass extracts) its delay."""
     runs = re.findall(r"ABC: WireLoad = \"[^\"]*\"\s+Gates =\s*(\d+).*?Area =\s*([\d.]+).*?"
                       r"Delay =\s*([\d.]+) ps", log)
     if not runs:
@@ -214,6 +228,31 @@ def parse_abc(log):
     return res
 
 
+def read_results(base, res):
+    """The stat files and ABC logs of job BASE into res: cells and area of the area mapping
+    (sky130), its unbuffered delay (map_delay_ps), and from the timing mapping the delay
+    (delay_ps), its per-module delays and the area after buffering and sizing."""
+    for flow in ("generic", "cmos", "sky130"):
+        with open(f"{base}.{flow}.stat") as f:
+            res[flow] = parse_stat(f.read())
+    with open(base + ".abc.log") as f:
+        area_run = parse_abc(f.read())
+    with open(base + ".abc_timing.log") as f:
+        timing_run = parse_abc(f.read())
+    with open(base + ".timing.stat") as f:
+        timed = parse_stat(f.read())
+    s = res["sky130"]
+    for k in ("abc_gates", "abc_area", "abc_runs"):
+        if k in area_run:
+            s[k] = area_run[k]
+    s["map_delay_ps"] = area_run.get("delay_ps")
+    for k in ("delay_ps", "module_delay_ps", "delay_module"):
+        if k in timing_run:
+            s[k] = timing_run[k]
+    s["timed_area_um2"] = timed.get("area_um2")
+    s["timed_cells"] = timed.get("cells")
+
+
 def run_job(j, out, lib, yosys):
     base = os.path.join(out, j["name"])
     script = ys_script(j, lib).replace("@OUT@", base)
@@ -226,16 +265,12 @@ def run_job(j, out, lib, yosys):
     if p.returncode != 0:
         sys.stderr.write(p.stdout[-4000:])
         raise SystemExit(f"run_synth: yosys failed on job {j['name']} (see {base}.log)")
-    with open(base + ".log") as f:
-        log = f.read()
     res = {k: j[k] for k in ("top", "params", "blackbox", "group", "note", "sources", "flatten")}
     res["seconds"] = round(secs, 1)
     res["script"] = os.path.relpath(base + ".ys", ROOT)
-    for flow in ("generic", "cmos", "sky130"):
-        with open(f"{base}.{flow}.stat") as f:
-            res[flow] = parse_stat(f.read())
-    res["sky130"].update(parse_abc(log))
+    read_results(base, res)
     res["abc_script"] = ABC_SCRIPT
+    res["timing_script"] = TIMING_SCRIPT
     res["yosys"] = subprocess.run([yosys, "-V"], stdout=subprocess.PIPE, text=True).stdout.strip()
     return res
 
@@ -262,8 +297,14 @@ def self_test(out, yosys):
         fails.append(f"sky130: unmapped cells {sorted(r['sky130']['cell_types'])}")
     if any("lpflow" in t for t in r["sky130"]["cell_types"]):
         fails.append("sky130: an lpflow cell was used")
+    if not r["sky130"].get("map_delay_ps"):
+        fails.append("abc (area mapping): no stime delay")
     if not r["sky130"].get("delay_ps"):
-        fails.append("abc: no stime delay")
+        fails.append("abc (timing mapping): no stime delay")
+    if not r["sky130"].get("timed_area_um2"):
+        fails.append("timing mapping: no chip area")
+    if r["sky130"].get("abc_runs") != 1:
+        fails.append(f"abc: {r['sky130'].get('abc_runs')} runs in the area log, not 1")
     if r["sky130"].get("delay_module") != "qsa_decoder":
         fails.append(f"abc: longest path in {r['sky130'].get('delay_module')}, not qsa_decoder")
     print(json.dumps({k: r[k] for k in ("generic", "cmos", "sky130")}, indent=1))
@@ -303,12 +344,7 @@ def main():
         for name, r in results.items():
             if name in defs:
                 r["note"] = defs[name]["note"]
-            base = os.path.join(a.out, name)
-            for flow in ("generic", "cmos", "sky130"):
-                with open(f"{base}.{flow}.stat") as f:
-                    r[flow] = parse_stat(f.read())
-            with open(base + ".log") as f:
-                r["sky130"].update(parse_abc(f.read()))
+            read_results(os.path.join(a.out, name), r)
         todo = []
     for j in todo:  # one Yosys at a time
         print(f"run_synth: {j['name']} ...", flush=True)
