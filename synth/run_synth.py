@@ -216,7 +216,10 @@ def parse_abc(log):
                          r"\s+Gates =.*?Delay =\s*([\d.]+) ps", log, re.S)
     delays = {}  # module name (without its parameter hash) -> its longest run
     for module, _, d in per_run:
-        name = module.split("\\")[-1]
+        # `\name`, `$paramod$<hash>\name` or `$paramod\name\P=V...`: the name is the part
+        # after the first backslash (a module of no hierarchy has none).
+        parts = module.split("\\")
+        name = parts[1] if len(parts) > 1 else parts[0]
         delays[name] = max(delays.get(name, 0.0), float(d))
     # With hierarchy kept, the longest of the per-module paths.
     res = {"abc_gates": sum(int(g) for g, _, _ in runs),
