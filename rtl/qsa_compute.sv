@@ -209,8 +209,6 @@ module qsa_compute #(
   logic [12:0]         cpos_d, cpos_q;         // channel of the vector's first weight
   logic                vfirst_d, vfirst_q;     // the vector's walk has not begun
   logic [3:0]          r_d, r_q;               // kernel row of the next segment
-  logic signed [31:0]  rrb_d, rrb_q;           // r_q · row bytes, kept by additions (no
-                                               // multiply on the walk's per-cycle path)
   logic [15:0]         off_d, off_q;           // byte offset of the next segment in its row
   logic [LenWidth-1:0] left_d, left_q;         // weights of the vector not yet walked
   logic [LenWidth-1:0] dst_d, dst_q;           // window byte of the next segment
@@ -283,7 +281,6 @@ module qsa_compute #(
   logic [Segs*ShWidth-1:0]  sg_sh;        // window byte j takes line byte j + sh - MaxVec
   logic                     vdone;        // the vector's last segment is taken
   logic [3:0]               walk_r;       // walk state after the segments taken
-  logic signed [31:0]       walk_rrb;     // walk_r · row bytes
   logic [15:0]              walk_off;
   logic [LenWidth-1:0]      walk_left, walk_dst;
   logic signed [31:0]       line_byte;    // first byte of the line (a word boundary)
@@ -295,8 +292,6 @@ module qsa_compute #(
     logic [Segs*16-1:0]       k_st;                     // first byte in the kernel row
     logic [Segs-1:0]          k_ex, k_vld;
     logic [Segs*32-1:0]       k_alo, k_ahi;             // buffer bytes read [alo, ahi)
-    logic [(Segs+1)*32-1:0]   k_rrb;                    // (r_q + k) · row bytes
-    logic signed [31:0]       rr;
     logic [LenWidth-1:0]      lft, dst, n;
     logic [15:0]              st, room, st_end;
     logic signed [31:0]       rowb, q0, q1, qa, qb;
@@ -305,17 +300,15 @@ module qsa_compute #(
 
     // pass 1: geometry
     k_n = '0; k_dst = '0; k_qa = '0; k_qb = '0; k_st = '0; k_ex = '0; k_vld = '0;
-    k_alo = '0; k_ahi = '0; k_rrb = '0;
+    k_alo = '0; k_ahi = '0;
     lft       = cur_left;
     dst       = cur_dst;
-    rr        = rrb_q;
+    rowb      = rowb_pos + 32'(r_q) * $signed(cfg_row_bytes_i);
     iyk       = iy_pos + 16'(r_q);
     found     = 1'b0;
     line_byte = '0;
     st_end    = '0;
     for (int k = 0; k < Segs; k++) begin
-      k_rrb[k*32 +: 32] = rr;
-      rowb = rowb_pos + rr;
       st   = (k == 0) ? off_q : 16'd0;
       room = sc_q - st;
       n    = (room > 16'(lft)) ? lft : LenWidth'(room);
@@ -339,10 +332,9 @@ module qsa_compute #(
       end
       lft  = lft - n;
       dst  = dst + n;
-      rr   = rr + $signed(cfg_row_bytes_i);
+      rowb = rowb + $signed(cfg_row_bytes_i);
       iyk  = iyk + 16'sd1;
     end
-    k_rrb[Segs*32 +: 32] = rr;
 
     // pass 2: take
     sg_rd     = '0;
@@ -351,7 +343,6 @@ module qsa_compute #(
     sg_sh     = '0;
     vdone     = 1'b0;
     walk_r    = r_q;
-    walk_rrb  = rrb_q;
     walk_off  = off_q;
     walk_left = cur_left;
     walk_dst  = cur_dst;
@@ -372,7 +363,6 @@ module qsa_compute #(
             ShWidth'($signed(k_alo[k*32 +: 32]) - line_byte
                      - 32'(sg_plo[k*LenWidth +: LenWidth]) + 32'(MaxVec));
         walk_r    = (st_end == sc_q) ? r_q + 4'(k + 1) : r_q + 4'(k);
-        walk_rrb  = $signed((st_end == sc_q) ? k_rrb[(k+1)*32 +: 32] : k_rrb[k*32 +: 32]);
         walk_off  = (st_end == sc_q) ? 16'd0 : st_end;
         walk_left = walk_left - n;
         walk_dst  = dst + n;
@@ -427,7 +417,6 @@ module qsa_compute #(
     cpos_d     = cpos_q;
     vfirst_d   = vfirst_q;
     r_d        = r_q;
-    rrb_d      = rrb_q;
     off_d      = off_q;
     left_d     = left_q;
     dst_d      = dst_q;
@@ -469,7 +458,6 @@ module qsa_compute #(
           cpos_d    = '0;
           vfirst_d  = 1'b1;
           r_d       = '0;
-          rrb_d     = '0;
           off_d     = '0;
         end
       end
@@ -491,7 +479,6 @@ module qsa_compute #(
           vfirst_d  = 1'b0;
           skip_d    = cur_skip;
           r_d       = walk_r;
-          rrb_d     = walk_rrb;
           off_d     = walk_off;
           left_d    = walk_left;
           dst_d     = walk_dst;
@@ -521,7 +508,6 @@ module qsa_compute #(
       cpos_d   = '0;
       vfirst_d = 1'b1;
       r_d      = '0;
-      rrb_d    = '0;
       off_d    = '0;
       if (cfg_pool_i && !dx_q) begin
         dx_d = 1'b1;
@@ -806,7 +792,6 @@ module qsa_compute #(
       cpos_q       <= '0;
       vfirst_q     <= 1'b1;
       r_q          <= '0;
-      rrb_q        <= '0;
       off_q        <= '0;
       left_q       <= '0;
       dst_q        <= '0;
@@ -859,7 +844,6 @@ module qsa_compute #(
       cpos_q       <= cpos_d;
       vfirst_q     <= vfirst_d;
       r_q          <= r_d;
-      rrb_q        <= rrb_d;
       off_q        <= off_d;
       left_q       <= left_d;
       dst_q        <= dst_d;
