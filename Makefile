@@ -13,7 +13,8 @@ help:
 	@echo "               5 images on the RTL (Verilator co-simulation)"
 	@echo "make test      build and run every test (unit, e2e, then unit under ASan+UBSan)"
 	@echo "make bench     benchmarks and docs/results.md"
-	@echo "make synth     Yosys area/delay, QS error and activity reports -> docs/synthesis.md"
+	@echo "make synth     Yosys area/delay, QS error, activity and iCE40 Fmax reports"
+	@echo "               -> docs/synthesis.md"
 	@echo "make models    retrain the shipped ONNX models (python3-torch)"
 	@echo "make format    clang-format the C++ sources;  make clean"
 
@@ -64,6 +65,7 @@ synth: data
 	@/usr/bin/python3 synth/run_synth.py --out $(BUILD)/synth
 	@$(QSA) encode models/lenet5.onnx -o $(BUILD)/synth/lenet5.qsa >/dev/null
 	@/usr/bin/python3 synth/activity.py --build $(BUILD) --out $(BUILD)/synth
+	@/usr/bin/python3 synth/run_ice40.py --out $(BUILD)/synth
 	@/usr/bin/python3 synth/report.py --synth $(BUILD)/synth -o docs/synthesis.md
 
 models:

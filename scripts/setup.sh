@@ -14,6 +14,7 @@ packages=(
   nodejs npm
   clang-format
   verilator iverilog yosys gtkwave
+  nextpnr-ice40
 )
 if [[ "${1:-}" == "--train" ]]; then
   packages+=(python3-torch python3-onnx)

@@ -310,19 +310,30 @@ def self_test(out, yosys):
         fails.append(f"abc: {r['sky130'].get('abc_runs')} runs in the area log, not 1")
     if r["sky130"].get("delay_module") != "qsa_decoder":
         fails.append(f"abc: longest path in {r['sky130'].get('delay_module')}, not qsa_decoder")
-    print(json.dumps({k: r[k] for k in ("generic", "cmos", "sky130")}, indent=1))
+    return self_test_verdict({k: r[k] for k in ("generic", "cmos", "sky130")}, fails)
+
+
+def self_test_verdict(shown, fails):
+    """A self-test's end: what the parsers read, then each failure; the exit status."""
+    print(json.dumps(shown, indent=1))
     for f in fails:
         print("FAIL:", f)
     return 1 if fails else 0
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__,
+def job_args(doc):
+    """The options every synthesis job runner takes (this script and run_ice40.py)."""
+    ap = argparse.ArgumentParser(description=doc,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "synth"))
     ap.add_argument("--only", default=None, help="run only the jobs whose name matches REGEX")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--yosys", default="yosys")
+    return ap
+
+
+def main():
+    ap = job_args(__doc__)
     ap.add_argument("--reparse", action="store_true",
                     help="re-read the stat files and logs of the jobs in results.json")
     ap.add_argument("--self-test", action="store_true",
