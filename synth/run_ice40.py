@@ -164,19 +164,24 @@ def parse_report(path):
             "logic_levels": levels}
 
 
+def synth_ice40(yosys, base, read, top, what, json_out=False):
+    """One Yosys run, BASE.ys (log BASE.log): READ, then `synth_ice40 -top TOP` (with
+    `-json BASE.json` for nextpnr if json_out), then `stat` into BASE.stat; its cell summary."""
+    script = read + [f"hierarchy -check -top {top}",
+                     f"synth_ice40 -top {top}" + (f" -json {base}.json" if json_out else ""),
+                     f"tee -q -o {base}.stat stat"]
+    with open(base + ".ys", "w") as f:
+        f.write("\n".join(script) + "\n")
+    run([yosys, "-q", "-l", base + ".log", "-s", base + ".ys"], base + ".log", what)
+    with open(base + ".stat") as f:
+        return cell_summary(run_synth.parse_stat(f.read()))
+
+
 def run_job(j, out, seeds, yosys, nextpnr):
     base = os.path.join(out, j["name"])
     t0 = time.time()
     # Resources of the block alone.
-    script = read_lines(j) + [f"hierarchy -check -top {j['top']}",
-                              f"synth_ice40 -top {j['top']}",
-                              f"tee -q -o {base}.ice40.stat stat"]
-    with open(base + ".ys", "w") as f:
-        f.write("\n".join(script) + "\n")
-    run([yosys, "-q", "-l", base + ".log", "-s", base + ".ys"], base + ".log",
-        f"synth_ice40 of {j['name']}")
-    with open(base + ".ice40.stat") as f:
-        res = cell_summary(run_synth.parse_stat(f.read()))
+    res = synth_ice40(yosys, base, read_lines(j), j["top"], f"synth_ice40 of {j['name']}")
     res.update({k: j[k] for k in ("top", "params", "sources", "note")})
     res.update({"device": DEVICE_NAME, "lc_available": DEVICE_LCS,
                 "yosys": run([yosys, "-V"], base + ".log", "yosys -V").strip(),
@@ -191,16 +196,9 @@ def run_job(j, out, seeds, yosys, nextpnr):
     plist = ports(j, base, yosys)
     with open(base + ".wrap.sv", "w") as f:
         f.write(wrapper(j, plist))
-    wscript = [f"read_verilog -sv {' '.join(j['sources'])} {base}.wrap.sv",
-               "hierarchy -check -top ice40_wrap",
-               f"synth_ice40 -top ice40_wrap -json {base}.wrap.json",
-               f"tee -q -o {base}.wrap.stat stat"]
-    with open(base + ".wrap.ys", "w") as f:
-        f.write("\n".join(wscript) + "\n")
-    run([yosys, "-q", "-l", base + ".wrap.log", "-s", base + ".wrap.ys"], base + ".wrap.log",
-        f"synth_ice40 of {j['name']}'s wrapper")
-    with open(base + ".wrap.stat") as f:
-        wrapped = cell_summary(run_synth.parse_stat(f.read()))
+    wrapped = synth_ice40(yosys, base + ".wrap",
+                          [f"read_verilog -sv {' '.join(j['sources'])} {base}.wrap.sv"],
+                          "ice40_wrap", f"synth_ice40 of {j['name']}'s wrapper", json_out=True)
     runs = []
     for s in range(1, seeds + 1):
         rep, log = f"{base}.pnr{s}.json", f"{base}.pnr{s}.log"
