@@ -294,12 +294,12 @@ def main():
         alone = res.get(mod, {}).get("sky130", {}).get("delay_ps")
         ref = (f"; the same module synthesized on its own (job `{mod}`, default parameters): "
                f"{fmt_f(alone)} ps" if alone is not None else "")
+        others = sorted(s.get("module_delay_ps", {}).items(), key=lambda x: -x[1])[1:4]
+        nxt = (" The next longest, per module: "
+               + ", ".join(f"`{m}` {fmt_f(d)} ps" for m, d in others) + ".") if others else ""
         w(f"- `{n}`: the longest path is inside `{mod}`, {fmt_f(s['delay_ps'])} ps{ref}. "
           f"As a clock period that is {1e6 / s['delay_ps']:,.0f} MHz, an upper bound: wires, "
-          "clock-to-Q, setup and skew are not in it. The next longest, per module: " +
-          ", ".join(f"`{m}` {fmt_f(d)} ps" for m, d in
-                    sorted(s.get("module_delay_ps", {}).items(), key=lambda x: -x[1])[1:4]) +
-          ".")
+          f"clock-to-Q, setup and skew are not in it.{nxt}")
     if any(res[n]["sky130"].get("delay_module") for n in tops):
         w("\nABC maps each module from the netlist Yosys hands it, whose cell order and generated "
           "names depend on the rest of the run, so one module's mapped delay differs between "
