@@ -234,22 +234,44 @@ module qsa_compute #(
   logic [RowWidth-1:0] wbase;
   assign wbase = job_wsel_i ? RowWidth'(VecRows / 2) : RowWidth'(0);
 
-  // the current chunk: its first vector (len0 weights) and, when paired, the next one
-  logic [LenWidth-1:0] len0, len1, vlen;
-  logic [13:0]         t1;
-  logic [12:0]         cpos1, cpos2;
-  logic                has1;
-  logic                vlast;
-  logic [CycWidth-1:0] vcyc;
-  assign len0  = qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i, cfg_in_c_i - cpos_q,
-                                        cfg_fan_in_i - t_q);
-  assign t1    = t_q + 14'(len0);
-  assign cpos1 = (cpos_q + 13'(len0) == cfg_in_c_i) ? '0 : cpos_q + 13'(len0);
-  assign has1  = cfg_paired_i && (t1 < cfg_fan_in_i);
-  assign len1  = has1 ? qsa_pkg::vector_length(cfg_chanwise_i, cfg_vec_len_i,
-                                               cfg_in_c_i - cpos1, cfg_fan_in_i - t1) : '0;
-  assign cpos2 = (has1 && cpos1 + 13'(len1) == cfg_in_c_i) ? '0 : cpos1 + 13'(len1);
-  assign vlen  = len0 + len1;
+  // The current chunk: its first vector (len0 weights) and, when paired, the next one (len1,
+  // 0 if none). {len1, len0} of the chunk that starts at stream index t, channel cpos:
+  function automatic logic [2*LenWidth-1:0] chunk_lens(input logic [13:0]         t,
+                                                       input logic [12:0]         cpos,
+                                                       input logic                chanwise,
+                                                       input logic                paired,
+                                                       input logic [LenWidth-1:0] n,
+                                                       input logic [12:0]         in_c,
+                                                       input logic [13:0]         fan_in);
+    logic [LenWidth-1:0] l0, l1;
+    logic [13:0]         t1;
+    logic [12:0]         c1;
+    l0 = qsa_pkg::vector_length(chanwise, n, in_c - cpos, fan_in - t);
+    t1 = t + 14'(l0);
+    c1 = (cpos + 13'(l0) == in_c) ? '0 : cpos + 13'(l0);
+    l1 = (paired && t1 < fan_in) ? qsa_pkg::vector_length(chanwise, n, in_c - c1, fan_in - t1)
+                                 : '0;
+    chunk_lens = {l1, l0};
+  endfunction
+
+  // The lengths depend only on where the chunk starts (t_q, cpos_q), which moves once per
+  // chunk, so they are held in registers (len0_q, len1_q), loaded with the first chunk's at a
+  // position's start and with the next chunk's when a chunk's walk ends: the segment walk
+  // (p_segs) then starts from flip-flops rather than from two chained vector_length's.
+  logic [LenWidth-1:0]   len0, len1, vlen, len0_d, len0_q, len1_d, len1_q;
+  logic [12:0]           cpos1, cpos2;
+  logic [2*LenWidth-1:0] lens_first, lens_next;   // {len1, len0} at (0, 0) and after this chunk
+  logic                  vlast;
+  logic [CycWidth-1:0]   vcyc;
+  assign len0       = len0_q;
+  assign len1       = len1_q;
+  assign cpos1      = (cpos_q + 13'(len0) == cfg_in_c_i) ? '0 : cpos_q + 13'(len0);
+  assign cpos2      = (len1 != '0 && cpos1 + 13'(len1) == cfg_in_c_i) ? '0 : cpos1 + 13'(len1);
+  assign vlen       = len0 + len1;
+  assign lens_first = chunk_lens('0, '0, cfg_chanwise_i, cfg_paired_i, cfg_vec_len_i, cfg_in_c_i,
+                                 cfg_fan_in_i);
+  assign lens_next  = chunk_lens(t_q + 14'(vlen), cpos2, cfg_chanwise_i, cfg_paired_i,
+                                 cfg_vec_len_i, cfg_in_c_i, cfg_fan_in_i);
   assign vlast = (v_q == cfg_vpc_i - VpfWidth'(1));
   assign vcyc  = tbl_q[wbase + RowWidth'(v_q)];
 
@@ -415,6 +437,7 @@ module qsa_compute #(
     v_d        = v_q;
     t_d        = t_q;
     cpos_d     = cpos_q;
+    {len1_d, len0_d} = {len1_q, len0_q};
     vfirst_d   = vfirst_q;
     r_d        = r_q;
     off_d      = off_q;
@@ -456,6 +479,7 @@ module qsa_compute #(
           v_d       = '0;
           t_d       = '0;
           cpos_d    = '0;
+          {len1_d, len0_d} = lens_first;
           vfirst_d  = 1'b1;
           r_d       = '0;
           off_d     = '0;
@@ -486,6 +510,7 @@ module qsa_compute #(
             // next vector of the position
             t_d      = t_q + 14'(vlen);
             cpos_d   = cpos2;
+            {len1_d, len0_d} = lens_next;
             v_d      = v_q + VpfWidth'(1);
             vfirst_d = 1'b1;
             if (vlast) begin
@@ -506,6 +531,7 @@ module qsa_compute #(
       v_d      = '0;
       t_d      = '0;
       cpos_d   = '0;
+      {len1_d, len0_d} = lens_first;
       vfirst_d = 1'b1;
       r_d      = '0;
       off_d    = '0;
@@ -790,6 +816,8 @@ module qsa_compute #(
       v_q          <= '0;
       t_q          <= '0;
       cpos_q       <= '0;
+      len0_q       <= '0;
+      len1_q       <= '0;
       vfirst_q     <= 1'b1;
       r_q          <= '0;
       off_q        <= '0;
@@ -842,6 +870,8 @@ module qsa_compute #(
       v_q          <= v_d;
       t_q          <= t_d;
       cpos_q       <= cpos_d;
+      len0_q       <= len0_d;
+      len1_q       <= len1_d;
       vfirst_q     <= vfirst_d;
       r_q          <= r_d;
       off_q        <= off_d;
