@@ -694,6 +694,10 @@ module qsa_seq #(
   // row per cycle, so the prefix stops where a PE would need a second row (a beat takes at
   // most two cycles). Biases start on a 4-byte lane (sections are 8-byte aligned, a group's
   // biases at 4·g·E): one or two per beat, each to its PE.
+  // The α writes are registered: the lanes taken (their PE and vector row) and the beat go
+  // into aw_*_q, and the next cycle turns them into each PE's row write (p_alpha_write), so the
+  // lane walk and the byte rotation are not one path. The bias phase, a DMA command later,
+  // follows every α write.
   logic [2:0]  br_lane_d, br_lane_q;
   logic [15:0] br_left_d, br_left_q;
   logic        br_take;                   // a beat is presented and lanes are taken
@@ -701,11 +705,16 @@ module qsa_seq #(
   logic        br_beat_done;              // ... and they finish the beat (or the transfer)
   logic [PeIdxWidth-1:0] br_pp;           // PE and vector of the first lane not taken
   logic [VpfWidth-1:0]   br_pv;
-  logic [Pes-1:0]        br_we;           // per PE: an α row or a bias is written
-  logic [Pes*ARowWidth-1:0] br_arow;
-  logic [Pes*8-1:0]      br_abe;
-  logic [Pes*64-1:0]     br_adata;
+  logic [Pes-1:0]        br_we;           // per PE: a bias is written
   logic [Pes*32-1:0]     br_bias;
+  logic [8*PeIdxWidth-1:0] br_lp;         // α lanes of this cycle: PE, vector row, taken
+  logic [8*RowWidth-1:0]   br_lvi;
+  logic [7:0]              br_ltk;
+  logic                    aw_valid_d, aw_valid_q;   // the α lanes registered for writing
+  logic [8*PeIdxWidth-1:0] aw_lp_q;
+  logic [8*RowWidth-1:0]   aw_lvi_q;
+  logic [7:0]              aw_ltk_q;
+  logic [63:0]             aw_data_q;
   logic [RowWidth-1:0]   hbase;           // first vector row of the loader's weight half
   assign hbase = lhalf_q ? RowWidth'(VecRows / 2) : RowWidth'(0);
 
@@ -718,8 +727,6 @@ module qsa_seq #(
     logic [RowWidth-1:0]     vi;
     logic [ARowWidth-1:0]    fr;          // the α row of the current PE in this cycle
     logic                    more;
-    logic [2:0]              rot;
-    logic [7:0]              mask;
     lp     = '0;
     lvi    = '0;
     ltk    = '0;
@@ -730,12 +737,7 @@ module qsa_seq #(
     more   = 1'b1;
     br_n   = '0;
     vi     = '0;
-    rot    = '0;
-    mask   = '0;
     br_we    = '0;
-    br_arow  = '0;
-    br_abe   = '0;
-    br_adata = '0;
     br_bias  = '0;
     if (lst_q == LAlpha) begin
       for (int i = 0; i < 8; i++) begin
@@ -759,21 +761,6 @@ module qsa_seq #(
           end
         end
       end
-      // per PE: the lanes it takes, rotated so that lane i lands on byte vi mod 8 of its row
-      for (int q = 0; q < Pes; q++) begin
-        mask = '0;
-        for (int i = 0; i < 8; i++) begin
-          if (ltk[i] && lp[i*PeIdxWidth +: PeIdxWidth] == PeIdxWidth'(q)) begin
-            mask[i] = 1'b1;
-            br_we[q] = 1'b1;
-            br_arow[q*ARowWidth +: ARowWidth] = ARowWidth'(lvi[i*RowWidth +: RowWidth] >> 3);
-            rot = 3'(lvi[i*RowWidth +: RowWidth]) - 3'(i);
-          end
-        end
-        br_abe[q*8 +: 8]    = (mask << rot) | (mask >> (4'd8 - {1'b0, rot}));
-        br_adata[q*64 +: 64] = (dma_rd_data_i << {rot, 3'd0})
-                               | (dma_rd_data_i >> (7'd64 - {1'b0, rot, 3'd0}));
-      end
     end else begin
       // biases: lanes [l0, l0 + 4) for PE pp, [4, 8) for PE pp + 1
       if (br_left_q >= 16'd4) begin
@@ -788,9 +775,50 @@ module qsa_seq #(
       end
       p = pp_q + PeIdxWidth'(br_n >> 2);
     end
+    br_lp        = lp;
+    br_lvi       = lvi;
+    br_ltk       = ltk;
     br_pp        = p;
     br_pv        = v;
     br_beat_done = (4'(br_lane_q) + br_n == 4'd8) || (16'(br_n) == br_left_q);
+  end
+
+  // The registered α lanes, per PE: the lanes it takes, rotated so that lane i lands on byte
+  // vi mod 8 of its row.
+  always_comb begin : p_alpha_write
+    logic [Pes-1:0]           we;
+    logic [Pes*ARowWidth-1:0] arow;
+    logic [Pes*8-1:0]         abe;
+    logic [Pes*64-1:0]        adata;
+    logic [2:0]               rot;
+    logic [7:0]               mask;
+    we    = '0;
+    arow  = '0;
+    abe   = '0;
+    adata = '0;
+    rot   = '0;
+    mask  = '0;
+    if (aw_valid_q) begin  // idle otherwise: the loops below are not evaluated
+      for (int q = 0; q < Pes; q++) begin
+        mask = '0;
+        rot  = '0;
+        for (int i = 0; i < 8; i++) begin
+          if (aw_ltk_q[i] && aw_lp_q[i*PeIdxWidth +: PeIdxWidth] == PeIdxWidth'(q)) begin
+            mask[i] = 1'b1;
+            we[q]   = 1'b1;
+            arow[q*ARowWidth +: ARowWidth] = ARowWidth'(aw_lvi_q[i*RowWidth +: RowWidth] >> 3);
+            rot     = 3'(aw_lvi_q[i*RowWidth +: RowWidth]) - 3'(i);
+          end
+        end
+        abe[q*8 +: 8]    = (mask << rot) | (mask >> (4'd8 - {1'b0, rot}));
+        adata[q*64 +: 64] = (aw_data_q << {rot, 3'd0})
+                            | (aw_data_q >> (7'd64 - {1'b0, rot, 3'd0}));
+      end
+    end
+    ld_alpha_we_o = we;
+    ld_arow_o     = arow;
+    ld_abe_o      = abe;
+    ld_adata_o    = adata;
   end
 
   logic                 pop;
@@ -891,13 +919,10 @@ module qsa_seq #(
     tbl_row_o     = lrow;
     tbl_cyc_o     = pop_cyc;
     ld_code_we_o  = '0;
-    ld_alpha_we_o = '0;
     ld_bias_we_o  = '0;
+    aw_valid_d    = 1'b0;
     ld_row_o      = lrow;
     ld_codes_o    = up_row;
-    ld_arow_o     = br_arow;
-    ld_abe_o      = br_abe;
-    ld_adata_o    = br_adata;
     ld_bias_o     = br_bias;
 
     ab_we_o        = 1'b0;
@@ -1072,8 +1097,8 @@ module qsa_seq #(
             br_left_d = br_left_q - 16'(br_n);
             pp_d      = br_pp;
             pv_d      = br_pv;
-            if (lst_q == LAlpha) ld_alpha_we_o = br_we;
-            else                 ld_bias_we_o  = br_we;
+            if (lst_q == LAlpha) aw_valid_d   = 1'b1;
+            else                 ld_bias_we_o = br_we;
           end
           if (own_q == OwnAlpha && dma_ok) begin
             cmd_sent_d = 1'b0;
@@ -1185,6 +1210,11 @@ module qsa_seq #(
   // ---------------------------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
+      aw_valid_q  <= 1'b0;
+      aw_lp_q     <= '0;
+      aw_lvi_q    <= '0;
+      aw_ltk_q    <= '0;
+      aw_data_q   <= '0;
       desc_q      <= '0;
       first_q     <= 1'b1;
       prev_h_q    <= '0;
@@ -1239,6 +1269,13 @@ module qsa_seq #(
       br_lane_q   <= '0;
       br_left_q   <= '0;
     end else begin
+      aw_valid_q  <= aw_valid_d;
+      if (aw_valid_d) begin  // only an α write needs them; they hold otherwise
+        aw_lp_q   <= br_lp;
+        aw_lvi_q  <= br_lvi;
+        aw_ltk_q  <= br_ltk;
+        aw_data_q <= dma_rd_data_i;
+      end
       desc_q      <= desc_d;
       first_q     <= first_d;
       prev_h_q    <= prev_h_d;
