@@ -183,6 +183,13 @@ module qsa_compute #(
   assign st_c_d      = job_start_i ? 32'(cfg_stride_i) * 32'(cfg_in_c_i) : st_c_q;
   assign st_rb_d     = job_start_i ? 32'(cfg_stride_i) * $signed(cfg_row_bytes_i) : st_rb_q;
   assign sc_d        = job_start_i ? 16'(cfg_kw_i) * 16'(cfg_in_c_i) : sc_q;
+  // k · S · C for k = 0 .. Segs-1, set with sc: the segment walk's closed form (p_segs)
+  localparam int RowsW = 16 + $clog2(Segs + 1);
+  logic [Segs*RowsW-1:0] scm_d, scm_q;
+  for (genvar k = 0; k < Segs; k++) begin : g_scm
+    assign scm_d[k*RowsW +: RowsW] = job_start_i ? RowsW'(k) * RowsW'(sc_d)
+                                                 : scm_q[k*RowsW +: RowsW];
+  end
   assign ob_d        = job_start_i ? cfg_out_row_bytes_i : ob_q;
   assign pos_w_d     = job_start_i ? (cfg_pool_i ? (cfg_comp_w_i >> 1) : cfg_comp_w_i) : pos_w_q;
   assign pos_h_end_d = job_start_i ? (cfg_pool_i ? (job_y1_i >> 1) : job_y1_i) : pos_h_end_q;
@@ -315,7 +322,9 @@ module qsa_compute #(
     logic [Segs-1:0]          k_ex, k_vld;
     logic [Segs*32-1:0]       k_alo, k_ahi;             // buffer bytes read [alo, ahi)
     logic [LenWidth-1:0]      lft, dst, n;
-    logic [15:0]              st, room, st_end;
+    logic [(Segs+1)*LenWidth-1:0] k_lft;                // weights left before segment k
+    logic [RowsW-1:0]         rows;
+    logic [15:0]              st, st_end;
     logic signed [31:0]       rowb, q0, q1, qa, qb;
     logic signed [15:0]       iyk;
     logic                     found, take;
@@ -323,8 +332,17 @@ module qsa_compute #(
     // pass 1: geometry
     k_n = '0; k_dst = '0; k_qa = '0; k_qb = '0; k_st = '0; k_ex = '0; k_vld = '0;
     k_alo = '0; k_ahi = '0;
-    lft       = cur_left;
-    dst       = cur_dst;
+    // The weights left before segment k: cur_left less the kernel-row bytes of segments
+    // 0 .. k-1 (segment 0 holds sc - off of them, every later one sc), floored at 0. In closed
+    // form, so every segment's length comes from one subtraction, not a chain through the
+    // segments before it: n_k = lft_k - lft_(k+1), and the window byte is dst + cur_left - lft_k.
+    k_lft = '0;
+    k_lft[0 +: LenWidth] = cur_left;
+    for (int k = 1; k <= Segs; k++) begin
+      rows = RowsW'(16'(sc_q - off_q)) + scm_q[(k-1)*RowsW +: RowsW];
+      k_lft[k*LenWidth +: LenWidth] = (RowsW'(cur_left) > rows)
+                                      ? LenWidth'(RowsW'(cur_left) - rows) : '0;
+    end
     rowb      = rowb_pos + 32'(r_q) * $signed(cfg_row_bytes_i);
     iyk       = iy_pos + 16'(r_q);
     found     = 1'b0;
@@ -332,8 +350,9 @@ module qsa_compute #(
     st_end    = '0;
     for (int k = 0; k < Segs; k++) begin
       st   = (k == 0) ? off_q : 16'd0;
-      room = sc_q - st;
-      n    = (room > 16'(lft)) ? lft : LenWidth'(room);
+      lft  = k_lft[k*LenWidth +: LenWidth];
+      n    = lft - k_lft[(k+1)*LenWidth +: LenWidth];
+      dst  = cur_dst + (cur_left - lft);
       q0   = colb_pos + 32'(st);
       q1   = q0 + 32'(n);
       qa   = (q0 < 0) ? 32'sd0 : q0;
@@ -352,8 +371,6 @@ module qsa_compute #(
         found     = 1'b1;
         line_byte = $signed({k_alo[k*32+3 +: 29], 3'b000});
       end
-      lft  = lft - n;
-      dst  = dst + n;
       rowb = rowb + $signed(cfg_row_bytes_i);
       iyk  = iyk + 16'sd1;
     end
@@ -386,7 +403,7 @@ module qsa_compute #(
                      - 32'(sg_plo[k*LenWidth +: LenWidth]) + 32'(MaxVec));
         walk_r    = (st_end == sc_q) ? r_q + 4'(k + 1) : r_q + 4'(k);
         walk_off  = (st_end == sc_q) ? 16'd0 : st_end;
-        walk_left = walk_left - n;
+        walk_left = k_lft[(k+1)*LenWidth +: LenWidth];
         walk_dst  = dst + n;
         if (walk_left == '0) vdone = 1'b1;
       end
@@ -800,6 +817,7 @@ module qsa_compute #(
       st_c_q       <= '0;
       st_rb_q      <= '0;
       sc_q         <= '0;
+      scm_q        <= '0;
       ob_q         <= '0;
       pos_w_q      <= '0;
       pos_h_end_q  <= '0;
@@ -854,6 +872,7 @@ module qsa_compute #(
       st_c_q       <= st_c_d;
       st_rb_q      <= st_rb_d;
       sc_q         <= sc_d;
+      scm_q        <= scm_d;
       ob_q         <= ob_d;
       pos_w_q      <= pos_w_d;
       pos_h_end_q  <= pos_h_end_d;
