@@ -39,28 +39,29 @@ TARGET_MHZ = 100
 PASS_PORTS = ("clk_i", "rst_ni")  # passed straight to the block, not registered
 
 
-def ice40_job(name, top, sources, params=None, note=""):
-    return {"name": name, "top": top, "sources": list(sources), "params": dict(params or {}),
-            "note": note}
+# The sky130 jobs placed and routed here, as run_synth.py defines them (same sources and
+# parameters), with what each is.
+SKY130_JOBS = {
+    "qsa_pe_datapath_L8": "QSA PE datapath, 8 lanes (the sky130 comparison's block)",
+    "conv_pe_L8": "conventional int8 PE, 8 lanes",
+    "qsa_qs_mult": "quality-scalable multiplier, runtime k",
+    "exact_mult": "exact x * α, the same widths",
+}
 
 
 def jobs():
-    dp = run_synth.DATAPATH
-    return [
-        ice40_job("qsa_pe_datapath_L8", "qsa_pe_datapath", dp, {"Lanes": 8},
-                  "QSA PE datapath, 8 lanes (the sky130 comparison's block)"),
-        ice40_job("conv_pe_L8", "conv_pe", ["synth/rtl/conv_pe.sv"], {"Lanes": 8},
-                  "conventional int8 PE, 8 lanes"),
-        ice40_job("qsa_qs_mult", "qsa_qs_mult", run_synth.PKG + ["rtl/qsa_qs_mult.sv"], {},
-                  "quality-scalable multiplier, runtime k"),
-        ice40_job("exact_mult", "exact_mult", run_synth.PKG + ["synth/rtl/exact_mult.sv"], {},
-                  "exact x * α, the same widths"),
-        # The whole accelerator at its smallest: resources only, if it does not fit the device.
-        ice40_job("qsa_top_tiny", "qsa_top", run_synth.TOP_SOURCES + run_synth.MEM,
-                  {"Pes": 1, "Lanes": 4, "VecRows": 16, "ActHalfBytes": 1024,
-                   "OutHalfBytes": 512},
-                  "qsa_top, 1 PE × 4 lanes, 16 vector rows, 1 KiB / 512 B buffer halves"),
-    ]
+    sky = {j["name"]: j for j in run_synth.jobs()}
+    res = [dict(sky[n], note=note) for n, note in SKY130_JOBS.items()]
+    if any(j["blackbox"] for j in res):  # read_lines reads sources only
+        raise SystemExit("run_ice40: a job with black boxes cannot be placed")
+    # The whole accelerator at its smallest, its memories included (block RAMs): resources
+    # only, if it does not fit the device.
+    res.append(run_synth.job("qsa_top_tiny", "qsa_top", run_synth.TOP_SOURCES + run_synth.MEM,
+                             {"Pes": 1, "Lanes": 4, "VecRows": 16, "ActHalfBytes": 1024,
+                              "OutHalfBytes": 512},
+                             note="qsa_top, 1 PE × 4 lanes, 16 vector rows, 1 KiB / 512 B "
+                                  "buffer halves"))
+    return res
 
 
 def run(cmd, log, what):
@@ -160,8 +161,7 @@ def parse_report(path):
             levels = sum(1 for e in cp["path"] if e.get("type") == "logic")
     lc = r.get("utilization", {}).get("ICESTORM_LC", {})
     return {"fmax_mhz": f_["achieved"], "clock": clock, "lc_used": lc.get("used"),
-            "lc_available": lc.get("available"), "critical_path": path_ends,
-            "logic_levels": levels}
+            "critical_path": path_ends, "logic_levels": levels}
 
 
 def synth_ice40(yosys, base, read, top, what, json_out=False):
@@ -312,8 +312,8 @@ def nextpnr_version(nextpnr, log):
 def self_test(out, yosys, nextpnr):
     """A 1-lane qsa_decoder through the whole flow; what the parsers read is checked."""
     os.makedirs(out, exist_ok=True)
-    j = ice40_job("self_test_decoder", "qsa_decoder", run_synth.PKG + ["rtl/qsa_decoder.sv"],
-                  {"Lanes": 1})
+    j = run_synth.job("self_test_decoder", "qsa_decoder", run_synth.PKG + ["rtl/qsa_decoder.sv"],
+                      {"Lanes": 1})
     r = run_job(j, out, 2, yosys, nextpnr)
     fails = []
     if not r["lut4"]:
