@@ -2,7 +2,7 @@
 """Switching-activity energy proxy (issue 6): gate-level toggles on recorded LeNet-5 operands.
 
 For each design (synth/rtl/qsa_pe_datapath.sv and synth/rtl/conv_pe.sv at L lanes, and
-rtl/qsa_qs_mult.sv alone) this
+rtl/qsa_qs_mult.sv and synth/rtl/exact_mult.sv alone) this
   1. synthesizes it with Yosys to generic cells (`synth -top TOP`, hierarchy kept so that the
      multiplier inside the QSA datapath is its own VCD scope), writes the netlist
      (`write_verilog -noattr -norename`: gates as continuous assignments, flip-flops as
@@ -274,10 +274,13 @@ endmodule
 
 def testbench(path, top, ports, reads, fmt, init, idle, stream, vcd):
     decl = "\n".join(f"  reg [{w - 1}:0] {n};" for n, w in ports)
-    conn = ", ".join([".clk_i(clk_i)", ".rst_ni(rst_ni)"] + [f".{n}({n})" for n, _ in ports] +
-                     [".acc_o()"] if top != "qsa_qs_mult" else
-                     [f".{n}({n})" for n, _ in ports] + [".clk_i(clk_i)", ".rst_ni(rst_ni)",
-                                                          ".p_o()", ".pp_count_o()"])
+    named = [f".{n}({n})" for n, _ in ports]
+    if top == "qsa_qs_mult":
+        conn = ", ".join(named + [".clk_i(clk_i)", ".rst_ni(rst_ni)", ".p_o()", ".pp_count_o()"])
+    elif top == "exact_mult":  # combinational: no clock or reset
+        conn = ", ".join(named + [".p_o()"])
+    else:
+        conn = ", ".join([".clk_i(clk_i)", ".rst_ni(rst_ni)"] + named + [".acc_o()"])
     with open(path, "w") as f:
         f.write(TB.format(decl=decl, top=top, conn=conn, init=init, stream=stream, vcd=vcd,
                           fmt=fmt, reads=reads, idle=idle))
@@ -389,6 +392,19 @@ def main():
         res["mult"]["k"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
         res["mult"].setdefault("coverage", {})[str(k)] = cov
         os.remove(vcd)
+    # the exact multiplier of the same widths on the same stream: the reference that the
+    # quality-scalable multiply's activity is a ratio of (synth/report.py's error plot)
+    base = netlist(out, "exact_mult", "exact_mult", [PKG, "synth/rtl/exact_mult.sv"], {})
+    fan, names, subs = fanouts(base + ".json", "exact_mult")
+    tb = os.path.join(out, "act_exact_mult_tb.v")
+    vcd = os.path.join(out, "act_exact_mult.vcd")
+    testbench(tb, "exact_mult", [("x_i", 17), ("alpha_i", 8)], "x_i, alpha_i", "%h %h",
+              "    x_i = 0; alpha_i = 0;", "", os.path.join(sdir, "mult.txt"), vcd)
+    simulate(out, base, tb, "exact_mult")
+    tot, cov = count_vcd(vcd, "exact_mult", fan, names, subs)
+    res["exact_mult"] = {"multiplies": nmul, "coverage": cov,
+                         "toggles": {f"{g}_{kk}": v for (g, kk), v in tot.items()}}
+    os.remove(vcd)
     base = netlist(out, "qs_serial", "qs_mult_serial", [PKG, "synth/rtl/qs_mult_serial.sv"], {})
     fan, names, subs = fanouts(base + ".json", "qs_mult_serial")
     res["serial_mult"] = {"multiplies": nmul, "k": {}}
@@ -527,16 +543,26 @@ def markdown(res):
       "`qsa_qs_mult` (runtime k, parallel rows) back to back, one pair per cycle; "
       "`qs_mult_serial` (digit-serial) loaded with each pair and clocked until it is done "
       "(its adder is the PE's accumulator, outside the unit, so it is not counted here):\n")
-    w("| k | `qsa_qs_mult`: data toggles × fanout per multiply | `qs_mult_serial`: per multiply |")
-    w("|---:|---:|---:|")
+    ex = res.get("exact_mult")
+    exact = (wsum(ex["toggles"], lambda g, kind: kind == "data") / max(1, ex["multiplies"])
+             if ex else None)
+    w("| k | `qsa_qs_mult`: data toggles × fanout per multiply | vs `exact_mult` | "
+      "`qs_mult_serial`: per multiply |")
+    w("|---:|---:|---:|---:|")
     for k, v in m["k"].items():
         sv = sm["k"].get(k)
         sval = (f"{wsum(sv, lambda g, kind: kind == 'data') / max(1, sm['multiplies']):.1f}"
                 if sv else "—")
         pval = wsum(v, lambda g, kind: kind == "data") / max(1, m["multiplies"])
-        w(f"| {k} | {pval:.1f} | {sval} |")
+        rel = f"{pval / exact:.2f}×" if exact else "—"
+        w(f"| {k} | {pval:.1f} | {rel} | {sval} |")
+    if exact:
+        w(f"\nThe exact multiplier `exact_mult` (`x * α`, the same widths, "
+          f"`synth/rtl/exact_mult.sv`) on the same stream: {exact:.1f} data toggles × fanout "
+          "per multiply.")
     covs = [c for r in res["lanes"].values() for c in r["coverage"].values()]
     covs += list(m.get("coverage", {}).values()) + list(sm.get("coverage", {}).values())
+    covs += [ex["coverage"]] if ex else []
     w(f"\nNet coverage check: the VCD showed {100 * min(covs):.1f} % (lowest run) of the "
       "netlists' fanout-weighted net bits.")
     return "\n".join(o)

@@ -19,6 +19,25 @@ import run_ice40  # its markdown(): the iCE40 section, from ice40.json
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AREA_TARGET = 0.35      # issue 6: QSA PE <= 35 % of the conventional PE's sky130 area at L = 8
 ACTIVITY_TARGET = 0.40  # issue 6: QSA PE activity per MAC <= 40 % of the conventional PE's
+FIGURE = "qs_mult_error.svg"  # written to the figures/ folder beside the output page
+
+# EvoApproxLib's 8-bit signed multipliers, the Pareto set for power and MAE, as published in the
+# header comments of their C models (github.com/ehw-fit/evoapproxlib, folder
+# multiplers/8x8_signed/pareto_pwr_mae/, commit d321f7f6; V. Mrazek et al., "Scalable
+# Construction of Approximate Multipliers With Formally Guaranteed Worst Case Error", IEEE TVLSI
+# 26(11), 2018). 45 nm PDK45. name: (MAE %, WCE %, EP %, MRE %, power mW, area µm²).
+# mul8s_1KV8 is their exact multiplier.
+EVOAPPROX_MUL8S = {
+    "mul8s_1KV8": (0.00, 0.00, 0.00, 0.00, 0.425, 729.8),
+    "mul8s_1KVA": (0.0018, 0.0076, 50.00, 0.28, 0.422, 711.0),
+    "mul8s_1KVB": (0.0064, 0.026, 68.75, 0.90, 0.410, 685.2),
+    "mul8s_1KR6": (0.051, 0.21, 74.80, 2.73, 0.363, 635.0),
+    "mul8s_1L2H": (0.081, 0.39, 74.61, 4.41, 0.301, 558.9),
+    "mul8s_1L2D": (0.23, 1.16, 93.16, 12.26, 0.200, 411.6),
+    "mul8s_1L1G": (0.52, 2.66, 97.75, 27.44, 0.126, 284.9),
+    "mul8s_1KR3": (3.08, 12.30, 98.05, 135.77, 0.052, 172.2),
+}
+EVOAPPROX_EXACT = "mul8s_1KV8"
 
 
 def load(path, required=True):
@@ -52,6 +71,98 @@ def row(name, r):
 
 HEAD = ("| job | parameters | generic cells | transistors (`stat -tech cmos`) | sky130 cells | "
         "sky130 area (µm²) | delay (ps) |\n|---|---|---:|---:|---:|---:|---:|")
+
+
+def error_cost(res, err, act, figdir):
+    """The α multiply's error against its cost, beside EvoApproxLib's 8×8 multipliers: a table
+    and docs/figures/qs_mult_error.svg. Costs are ratios to each library's own exact
+    multiplier (sky130 area and gate-level activity here, PDK45 area and power there)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    plt.rcParams["svg.hashsalt"] = "qsa"  # reproducible SVG ids
+
+    o = []
+    w = o.append
+    ex_area = res.get("exact_mult", {}).get("sky130", {}).get("area_um2")
+    exm = (act or {}).get("exact_mult")
+    if not ex_area or not exm or "mult" not in act:
+        return ["Needs `exact_mult`'s area and the multipliers' activity (run `make synth`).\n"]
+    ex_act = activity.wsum(exm["toggles"], lambda g, kind: kind == "data") / exm["multiplies"]
+    ek = {e["k"]: e for e in err["k"]}
+    qsa = []  # (k, MAE %, MRE %, EP %, area ratio, activity ratio)
+    for k in range(6):
+        e, r = ek.get(k), res.get(f"qs_mult_k{k}")
+        m = act["mult"]["k"].get(str(k))
+        if not e or not r or not m:
+            continue
+        a_k = activity.wsum(m, lambda g, kind: kind == "data") / act["mult"]["multiplies"]
+        qsa.append((k, e["mae_pct"], e["mre_pct"], e["ep_pct"],
+                    r["sky130"]["area_um2"] / ex_area, a_k / ex_act))
+    ev_pwr, ev_area = EVOAPPROX_MUL8S[EVOAPPROX_EXACT][4], EVOAPPROX_MUL8S[EVOAPPROX_EXACT][5]
+    evo = [(n, v[0], v[3], v[2], v[5] / ev_area, v[4] / ev_pwr)
+           for n, v in EVOAPPROX_MUL8S.items()]
+
+    w("## Error against cost, beside EvoApproxLib's 8×8 multipliers\n")
+    w("The α multiply at each k next to EvoApproxLib's signed 8×8 multipliers (the Pareto set "
+      "for power and MAE, `multiplers/8x8_signed/pareto_pwr_mae/` of "
+      "github.com/ehw-fit/evoapproxlib at commit d321f7f6, the figures in their C models' "
+      "headers; Mrazek et al., IEEE TVLSI 26(11), 2018), each as a ratio to its own library's "
+      f"exact multiplier: theirs `{EVOAPPROX_EXACT}`, {ev_area} µm² and {ev_pwr} mW in a 45 nm "
+      "PDK; ours `exact_mult` (the same 17-bit × 8-bit widths as the α multiply). The libraries "
+      "and widths differ, so only the ratios and the relative error metrics (MAE % of the "
+      "output range, MRE %, EP %) are compared. Our area is that of the multiplier built for "
+      "one fixed k (`qs_mult_k<K>`, sky130, the table above); our energy proxy is the "
+      "runtime-k `qsa_qs_mult`'s data activity per multiply at each k, over the activity of "
+      f"`exact_mult` on the same recorded stream ({ex_act:.1f} toggles × fanout per multiply; "
+      "section *Switching activity*). Theirs is the power PDK45 reports. k = 0 and k = 5 are "
+      "exact (every NAF digit kept).\n")
+    w("| multiplier | MAE % | MRE % | EP % | area vs exact | energy vs exact |")
+    w("|---|---:|---:|---:|---:|---:|")
+    for k, mae, mre, ep, ar, en in qsa:
+        w(f"| QSA α multiply, k = {k} | {mae:.4f} | {mre:.3f} | {ep:.2f} | {ar:.2f}× | "
+          f"{en:.2f}× (activity) |")
+    for n, mae, mre, ep, ar, en in evo:
+        w(f"| EvoApproxLib `{n}` | {mae:.4f} | {mre:.2f} | {ep:.2f} | {ar:.2f}× | "
+          f"{en:.2f}× (power) |")
+    best = min((q for q in qsa if q[2] > 0), key=lambda q: q[5], default=None)
+    if best:
+        smaller = [q[0] for q in qsa if q[4] < 1]
+        w("\n" + ("Our multiplier saves no area at any k (every `qs_mult_k<K>` is larger than "
+                   "`exact_mult`: the NAF rows and their selection cost more than an array "
+                   "multiplier)" if not smaller else
+                   f"Our multiplier is smaller than `exact_mult` at k = "
+                   f"{', '.join(map(str, smaller))}") +
+          f"; at k = {best[0]}, its cheapest setting in activity, it switches "
+          f"{best[5]:.2f}× as much as the exact multiplier, at an MRE of {best[2]:.1f} %. "
+          "EvoApproxLib's circuits trade error for area and power together. The α multiply "
+          "runs once per vector, not once per MAC, so its cost in the PE is diluted by the "
+          "vector length (section *QSA PE against a conventional int8 PE*).\n")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    for ax, col, label in ((axes[0], 4, "area / exact multiplier's"),
+                           (axes[1], 5, "energy / exact multiplier's "
+                                        "(ours: activity, theirs: power)")):
+        ax.plot([q[col] for q in qsa], [q[2] for q in qsa], "o", color="tab:blue",
+                label="QSA α multiply (k = 0..5), sky130")
+        for q in qsa:
+            ax.annotate(f"k={q[0]}", (q[col], q[2]), textcoords="offset points", xytext=(4, 4),
+                        fontsize=8, color="tab:blue")
+        ax.plot([v[col] for v in evo], [v[2] for v in evo], "s--", color="tab:orange",
+                label="EvoApproxLib mul8s (PDK45)")
+        ax.set_yscale("symlog", linthresh=0.1)
+        ax.set_xlabel(label)
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel("MRE (%)")
+    axes[0].legend(fontsize=8, loc="upper right")
+    fig.suptitle("Mean relative error against cost, each relative to its own exact multiplier")
+    fig.tight_layout()
+    os.makedirs(figdir, exist_ok=True)
+    fig.savefig(os.path.join(figdir, FIGURE), format="svg", metadata={"Date": None})
+    plt.close(fig)
+    w(f"![MRE against area and energy, beside EvoApproxLib](figures/{FIGURE})\n")
+    w("Command: `make synth` (`synth/report.py` draws it from `build/synth/results.json`, "
+      "`qs_error.json` and `activity.json`).\n")
+    return o
 
 
 def main():
@@ -263,6 +374,9 @@ def main():
     else:
         w(activity.markdown(act))
         w("")
+        o_err = error_cost(res, err, act, os.path.join(os.path.dirname(
+            os.path.abspath(a.output)), "figures"))
+        out.extend(o_err)
 
     # --- leaves and top ------------------------------------------------------------------------
     w("## Leaf modules (default parameters)\n")

@@ -20,7 +20,7 @@ are those of the logic around them.
 
 Writes OUT/NAME.ys, OUT/NAME.log, the stat files, the two ABC runs' logs (OUT/NAME.abc.log,
 OUT/NAME.abc_timing.log) and OUT/results.json (one entry per job; entries of jobs not run this
-time are kept). synth/report.py turns the JSON into docs/synthesis.md.
+time are kept, entries of jobs no longer defined are dropped). synth/report.py turns the JSON into docs/synthesis.md.
 """
 import argparse
 import gzip
@@ -353,6 +353,12 @@ def main():
     if os.path.exists(rpath):
         with open(rpath) as f:
             results = json.load(f)
+    # A job that is no longer defined (renamed or removed) must not reach the report.
+    stale = sorted(set(results) - {j["name"] for j in jobs()})
+    if stale:
+        print(f"run_synth: dropping the results of jobs no longer defined: {', '.join(stale)}")
+        for name in stale:
+            del results[name]
     if a.reparse:
         defs = {j["name"]: j for j in jobs()}
         for name, r in results.items():
