@@ -19,7 +19,7 @@ PAPER002 = {
           "TF-Micro": (242656, 341596, 43415, 860)},
 }
 # Stated clock for the latency column: an assumption, below the upper bound that docs/synthesis.md
-# gives for qsa_top (default): ABC's 12.0 ns path in qsa_seq, about 83 MHz, typical corner,
+# gives for qsa_top (default): ABC's 11.3 ns path in qsa_compute, about 89 MHz, typical corner,
 # no wires, clock-to-Q or setup. Revisit when that path changes.
 CLOCK_MHZ = 40
 SIM_IMAGES = 10

@@ -718,49 +718,101 @@ module qsa_seq #(
   logic [RowWidth-1:0]   hbase;           // first vector row of the loader's weight half
   assign hbase = lhalf_q ? RowWidth'(VecRows / 2) : RowWidth'(0);
 
+  // The α lanes of a beat in closed form, not as a walk that passes each lane's PE, vector and
+  // row on to the next (that chain was qsa_top's longest path). Lane i is place j = i - l0 of
+  // the beat (l0 = br_lane_q) and holds group vector pv + j counted from the current PE pp.
+  // The places where a new PE starts are T_m = (vpf - pv) + m·vpf, m = 0, 1, ...; only those
+  // up to 8 matter (a beat has at most 8 places), so each is clipped to 4 bits and a place
+  // finds its PE pp + q and vector by comparing its constant j with them: q = the number of
+  // T_m <= j (npe), vector pv + j when q = 0, else j - T_(q-1). A place is taken when every place
+  // before it is, it lies in the beat and the transfer, and it does not start a second α row
+  // of the same PE: its vector v is not 0 (not a PE's first) and hbase + v is a multiple of 8
+  // (the beat's first place always is taken). The state after the beat is the first place not
+  // taken.
+  localparam int VpfMulWidth = VpfWidth + 3;   // m·vpf for m <= 7
+  logic [8*4-1:0] pe_at;                       // T_m clipped to 9, at [m*4 +: 4], m = 0 .. 7
+  always_comb begin : p_pe_at
+    logic [8*4-1:0]         at;
+    logic [VpfMulWidth-1:0] t;
+    for (int m = 0; m < 8; m++) begin
+      t = VpfMulWidth'(d_vpf) - VpfMulWidth'(pv_q) + VpfMulWidth'(m) * VpfMulWidth'(d_vpf);
+      at[m*4 +: 4] = (t > VpfMulWidth'(9)) ? 4'd9 : 4'(t);
+    end
+    pe_at = at;
+  end
+
   always_comb begin : p_beat
     logic [8*PeIdxWidth-1:0] lp;          // per lane: PE, vector row (hbase + v), taken
     logic [8*RowWidth-1:0]   lvi;
     logic [7:0]              ltk;
-    logic [PeIdxWidth-1:0]   p, p_prev;
+    logic [9*PeIdxWidth-1:0] jp;          // per place j = 0 .. 8 in the beat (lane l0 + j):
+    logic [9*VpfWidth-1:0]   jv;          //   its PE and vector,
+    logic [9*RowWidth-1:0]   jvi;         //   its vector row,
+    logic [8:0]              jtk;         //   taken (every place before it is)
+    logic [3:0]              npe;         // new PEs up to a place
+    logic [3:0]              last;        // the place where its PE starts (npe > 0)
+    logic [3:0]              w;           // ... and how far the place is past it
     logic [VpfWidth-1:0]     v;
     logic [RowWidth-1:0]     vi;
-    logic [ARowWidth-1:0]    fr;          // the α row of the current PE in this cycle
-    logic                    more;
+    logic                    run;         // every place so far is taken
+    logic [3:0]              j;           // lane i's place: i - br_lane_q
+    logic [3:0]              n;
+    logic [PeIdxWidth-1:0]   pn;          // PE and vector of the first place not taken
+    logic [VpfWidth-1:0]     vn;
     lp     = '0;
     lvi    = '0;
     ltk    = '0;
-    p      = pp_q;
-    p_prev = pp_q;
-    v      = pv_q;
-    fr     = '0;
-    more   = 1'b1;
-    br_n   = '0;
+    jp     = '0;
+    jv     = '0;
+    jvi    = '0;
+    jtk    = '0;
+    npe    = '0;
+    last   = '0;
+    w      = '0;
+    v      = '0;
     vi     = '0;
+    run    = 1'b1;
+    j      = '0;
+    n      = '0;
+    pn     = pp_q;
+    vn     = pv_q;
+    br_n   = '0;
     br_we    = '0;
     br_bias  = '0;
     if (lst_q == LAlpha) begin
-      for (int i = 0; i < 8; i++) begin
-        if (3'(i) >= br_lane_q && more) begin
-          vi = hbase + RowWidth'(v);
-          if (3'(i) == br_lane_q || p != p_prev) fr = ARowWidth'(vi >> 3);
-          if (16'(br_n) < br_left_q && ARowWidth'(vi >> 3) == fr) begin
-            ltk[i]                      = 1'b1;
-            lp[i*PeIdxWidth +: PeIdxWidth] = p;
-            lvi[i*RowWidth +: RowWidth] = vi;
-            br_n   = br_n + 4'd1;
-            p_prev = p;
-            if (v + VpfWidth'(1) == d_vpf) begin
-              v = '0;
-              p = p + PeIdxWidth'(1);
-            end else begin
-              v = v + VpfWidth'(1);
-            end
-          end else begin
-            more = 1'b0;
+      // Places first: they depend on pv, pp and vpf only, not on where the beat starts.
+      for (int k = 0; k <= 8; k++) begin
+        npe  = '0;
+        last = '0;
+        for (int m = 0; m < 8; m++) begin
+          if (4'(k) >= pe_at[m*4 +: 4]) begin
+            npe  = 4'(m + 1);
+            last = pe_at[m*4 +: 4];
           end
         end
+        w  = 4'(k) - last;
+        v  = (npe == '0) ? pv_q + VpfWidth'(k) : VpfWidth'(w);
+        vi = hbase + RowWidth'(v);
+        jp[k*PeIdxWidth +: PeIdxWidth] = pp_q + PeIdxWidth'(npe);
+        jv[k*VpfWidth +: VpfWidth]     = v;
+        jvi[k*RowWidth +: RowWidth]    = vi;
+        run = run && (4'(k) + 4'(br_lane_q) < 4'd8) && (16'(k) < br_left_q)
+              && !(k != 0 && v != '0 && (vi % RowWidth'(8)) == '0);
+        jtk[k] = run;
+        n      = n + 4'(run);
       end
+      for (int i = 0; i < 8; i++) begin
+        if (3'(i) >= br_lane_q) begin
+          j = 4'(i) - 4'(br_lane_q);
+          ltk[i]                         = jtk[j];
+          lp[i*PeIdxWidth +: PeIdxWidth] = jp[j*PeIdxWidth +: PeIdxWidth];
+          lvi[i*RowWidth +: RowWidth]    = jvi[j*RowWidth +: RowWidth];
+        end
+      end
+      // the state after the beat: the first place not taken
+      pn   = jp[n*PeIdxWidth +: PeIdxWidth];
+      vn   = jv[n*VpfWidth +: VpfWidth];
+      br_n = n;
     end else begin
       // biases: lanes [l0, l0 + 4) for PE pp, [4, 8) for PE pp + 1
       if (br_left_q >= 16'd4) begin
@@ -773,13 +825,13 @@ module qsa_seq #(
         br_we[q] = (PeIdxWidth'(q) == pp_q && br_n != '0)
                    || (PeIdxWidth'(q) == pp_q + PeIdxWidth'(1) && br_n == 4'd8);
       end
-      p = pp_q + PeIdxWidth'(br_n >> 2);
+      pn = pp_q + PeIdxWidth'(br_n >> 2);
     end
     br_lp        = lp;
     br_lvi       = lvi;
     br_ltk       = ltk;
-    br_pp        = p;
-    br_pv        = v;
+    br_pp        = pn;
+    br_pv        = vn;
     br_beat_done = (4'(br_lane_q) + br_n == 4'd8) || (16'(br_n) == br_left_q);
   end
 
