@@ -696,7 +696,7 @@ module qsa_seq #(
   // biases at 4·g·E): one or two per beat, each to its PE.
   // The α writes are registered: the lanes taken (their PE and vector row) and the beat go
   // into aw_*_q, and the next cycle turns them into each PE's row write (p_alpha_write), so the
-  // lane walk and the byte rotation are not one path. The bias phase, a DMA command later,
+  // lane selection and the byte rotation are not one path. The bias phase, a DMA command later,
   // follows every α write.
   logic [2:0]  br_lane_d, br_lane_q;
   logic [15:0] br_left_d, br_left_q;

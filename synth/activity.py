@@ -426,6 +426,18 @@ def main():
     return 0
 
 
+def mult_per_multiply(res):
+    """Data toggles × fanout per multiply on the recorded (S_v, α) stream: {k: qsa_qs_mult at
+    k}, and exact_mult's (None when it was not measured)."""
+    m = res["mult"]
+    runtime = {k: wsum(v, lambda g, kind: kind == "data") / max(1, m["multiplies"])
+               for k, v in m["k"].items()}
+    ex = res.get("exact_mult")
+    exact = (wsum(ex["toggles"], lambda g, kind: kind == "data") / max(1, ex["multiplies"])
+             if ex else None)
+    return runtime, exact
+
+
 def wsum(d, pred=lambda g, kind: True):
     return sum(v[1] for key, v in d.items() for g, kind in [key.rsplit("_", 1)] if pred(g, kind))
 
@@ -544,16 +556,14 @@ def markdown(res):
       "`qs_mult_serial` (digit-serial) loaded with each pair and clocked until it is done "
       "(its adder is the PE's accumulator, outside the unit, so it is not counted here):\n")
     ex = res.get("exact_mult")
-    exact = (wsum(ex["toggles"], lambda g, kind: kind == "data") / max(1, ex["multiplies"])
-             if ex else None)
+    runtime, exact = mult_per_multiply(res)
     w("| k | `qsa_qs_mult`: data toggles × fanout per multiply | vs `exact_mult` | "
       "`qs_mult_serial`: per multiply |")
     w("|---:|---:|---:|---:|")
-    for k, v in m["k"].items():
+    for k, pval in runtime.items():
         sv = sm["k"].get(k)
         sval = (f"{wsum(sv, lambda g, kind: kind == 'data') / max(1, sm['multiplies']):.1f}"
                 if sv else "—")
-        pval = wsum(v, lambda g, kind: kind == "data") / max(1, m["multiplies"])
         rel = f"{pval / exact:.2f}×" if exact else "—"
         w(f"| {k} | {pval:.1f} | {rel} | {sval} |")
     if exact:

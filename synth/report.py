@@ -85,18 +85,15 @@ def error_cost(res, err, act, figdir):
     o = []
     w = o.append
     ex_area = res.get("exact_mult", {}).get("sky130", {}).get("area_um2")
-    exm = (act or {}).get("exact_mult")
-    if not ex_area or not exm or "mult" not in act:
+    runtime, ex_act = activity.mult_per_multiply(act) if act and "mult" in act else ({}, None)
+    if not ex_area or not ex_act:
         return ["Needs `exact_mult`'s area and the multipliers' activity (run `make synth`).\n"]
-    ex_act = activity.wsum(exm["toggles"], lambda g, kind: kind == "data") / exm["multiplies"]
     ek = {e["k"]: e for e in err["k"]}
     qsa = []  # (k, MAE %, MRE %, EP %, area ratio, activity ratio)
     for k in range(6):
-        e, r = ek.get(k), res.get(f"qs_mult_k{k}")
-        m = act["mult"]["k"].get(str(k))
-        if not e or not r or not m:
+        e, r, a_k = ek.get(k), res.get(f"qs_mult_k{k}"), runtime.get(str(k))
+        if not e or not r or a_k is None:
             continue
-        a_k = activity.wsum(m, lambda g, kind: kind == "data") / act["mult"]["multiplies"]
         qsa.append((k, e["mae_pct"], e["mre_pct"], e["ep_pct"],
                     r["sky130"]["area_um2"] / ex_area, a_k / ex_act))
     ev_pwr, ev_area = EVOAPPROX_MUL8S[EVOAPPROX_EXACT][4], EVOAPPROX_MUL8S[EVOAPPROX_EXACT][5]
@@ -143,7 +140,7 @@ def error_cost(res, err, act, figdir):
                            (axes[1], 5, "energy / exact multiplier's "
                                         "(ours: activity, theirs: power)")):
         ax.plot([q[col] for q in qsa], [q[2] for q in qsa], "o", color="tab:blue",
-                label="QSA α multiply (k = 0..5), sky130")
+                label="QSA α multiply, k = 0..5 (sky130 area; gate-level activity)")
         for q in qsa:
             ax.annotate(f"k={q[0]}", (q[col], q[2]), textcoords="offset points", xytext=(4, 4),
                         fontsize=8, color="tab:blue")

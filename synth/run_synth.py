@@ -20,7 +20,8 @@ are those of the logic around them.
 
 Writes OUT/NAME.ys, OUT/NAME.log, the stat files, the two ABC runs' logs (OUT/NAME.abc.log,
 OUT/NAME.abc_timing.log) and OUT/results.json (one entry per job; entries of jobs not run this
-time are kept, entries of jobs no longer defined are dropped). synth/report.py turns the JSON into docs/synthesis.md.
+time are kept, entries of jobs no longer defined are dropped). synth/report.py turns the JSON
+into docs/synthesis.md.
 """
 import argparse
 import gzip
