@@ -12,9 +12,14 @@ rtl/qsa_qs_mult.sv and synth/rtl/exact_mult.sv alone) this
   3. counts 0<->1 transitions of every net bit and weights each by its fanout (cell input
      pins it drives, +1 for a top-level output): the proxy sum(toggles x fanout). Zero-delay
      simulation: functional toggles only, no glitches.
+  4. simulates the same netlists again with every gate delayed by one unit (unit_delay(): a
+     gate assignment of the netlist gets `#GATE_DELAY`, wires and flip-flops none), so that
+     paths of unequal depth make glitches, and counts them the same way: a glitch-aware
+     variant of the proxy (the conventional PE, the QSA datapath at every k, the multipliers).
 Writes OUT/activity.json with the numbers and a markdown section for synth/report.py.
 
   synth/activity.py --build build --out build/synth [--lanes 8 16] [--images 1] [--slots 2000]
+  synth/activity.py --self-test --out DIR   (ctest synth.activity.parse)
 """
 import argparse
 import json
@@ -48,6 +53,32 @@ def netlist(out, name, top, sources, params):
         f.write("\n".join(lines) + "\n")
     sh(["yosys", "-q", "-l", base + ".ys.log", "-s", base + ".ys"])
     return base
+
+
+# Unit-delay variant: every gate of the generic netlist gets the same delay, 1 ps under the
+# testbenches' `timescale 1ns/1ps`, against a 5 ns half clock period: logic up to 5,000 gates
+# deep settles inside each half period, so each cycle's values are the zero-delay ones and only
+# the glitches on the way are added. write_verilog writes a gate as `assign y = <expr>;` with an
+# operator in <expr>, and a plain connection (a wire, a bit select, a concatenation) without one.
+GATE_DELAY = "0.001"
+GATE_OPS = re.compile(r"[&|^~?]")
+
+
+def unit_delay(base):
+    """Writes base_ud.v: base.v with `#GATE_DELAY` on every gate assignment. Returns its base."""
+    out = base + "_ud"
+    gates = 0
+    with open(base + ".v") as f, open(out + ".v", "w") as g:
+        g.write("`timescale 1ns/1ps\n")
+        for line in f:
+            m = re.match(r"(\s*)assign (.+?) = (.+);\s*$", line)
+            if m and GATE_OPS.search(m.group(3)):
+                line = f"{m.group(1)}assign #{GATE_DELAY} {m.group(2)} = {m.group(3)};\n"
+                gates += 1
+            g.write(line)
+    if gates == 0:
+        raise SystemExit(f"activity: no gate assignment found in {base}.v")
+    return out
 
 
 def fanouts(json_path, top):
@@ -292,6 +323,99 @@ def simulate(out, base, tb, name):
     sh(["vvp", "-n", vvp])
 
 
+SELF_TEST_RTL = """module st_add (input [3:0] a, input [3:0] b, output [4:0] s);
+  assign s = a + b;
+endmodule
+module st_and (input c, input d, output y);
+  assign y = c & d;
+endmodule
+module st_top (input clk_i, input [3:0] a_i, input [3:0] b_i, input c_i, input d_i,
+               output [4:0] s_o, output y_o);
+  st_add u_add (.a(a_i), .b(b_i), .s(s_o));
+  st_and u_and (.c(c_i), .d(d_i), .y(y_o));
+endmodule
+"""
+
+# One input vector per cycle. The AND gate's inputs change one at a time (c and d toggle twice
+# each, y twice): no glitch is possible, so both delay models count c and d's 4 toggles x
+# fanout 1. The adder's 0 + 0 -> 15 + 1 steps ripple a carry through every bit: under unit
+# delay the sum bits glitch on the way, so the design's count must exceed the zero-delay one.
+SELF_TEST_TB = """`timescale 1ns/1ps
+module tb;
+  reg clk_i = 1'b0;
+  reg [3:0] a_i = 0, b_i = 0;
+  reg c_i = 0, d_i = 0;
+  st_top dut (.clk_i(clk_i), .a_i(a_i), .b_i(b_i), .c_i(c_i), .d_i(d_i), .s_o(), .y_o());
+  always #5 clk_i = ~clk_i;
+  initial begin
+    $dumpfile("{vcd}");
+    $dumpvars(0, tb.dut);
+    @(negedge clk_i); a_i = 15; b_i = 1; c_i = 1;
+    @(negedge clk_i); a_i = 0;  b_i = 0; d_i = 1;
+    @(negedge clk_i); a_i = 15; b_i = 1; c_i = 0;
+    @(negedge clk_i); a_i = 0;  b_i = 0; d_i = 0;
+    repeat (2) @(negedge clk_i);
+    $finish;
+  end
+endmodule
+"""
+
+
+def self_test(out):
+    """ctest synth.activity.parse: the toggle count and the unit-delay variant on a tiny
+    netlist whose counts are known (an AND gate) or must grow with glitches (an adder)."""
+    os.makedirs(out, exist_ok=True)
+    src = os.path.join(out, "st_top.v")
+    with open(src, "w") as f:
+        f.write(SELF_TEST_RTL)
+    base = netlist(out, "self_test", "st_top", [src], {})
+
+    def write_tb(tb, vcd):
+        with open(tb, "w") as f:
+            f.write(SELF_TEST_TB.replace("{vcd}", vcd))
+
+    m = measure(out, base, "st_top", "self_test", write_tb)
+    shown = {d: keyed(tot) for d, (tot, _) in m.items()}
+    fails = []
+    for d, (tot, cov) in m.items():
+        if cov != 1.0:
+            fails.append(f"{d}: the VCD showed {100 * cov:.1f} % of the net bits, not all")
+        got = tot.get(("u_and", "data"), (0, 0))
+        if got != (4, 4):
+            fails.append(f"{d}: AND gate inputs counted {got} (toggles, weighted), not (4, 4)")
+    # the adder's sum glitches where it leaves (s_o, counted at the top as an output)
+    zd, ud = (sum(v[1] for (g, k), v in m[d][0].items() if k == "data") for d in ("zd", "ud"))
+    if not zd or ud <= zd:
+        fails.append(f"adder: unit delay counted {ud} toggles x fanout, zero delay {zd}: "
+                     "no glitch seen")
+    print(json.dumps(shown, indent=1))
+    for f in fails:
+        print("FAIL:", f)
+    return 1 if fails else 0
+
+
+def measure(out, base, top, name, write_tb, delays=("zd", "ud")):
+    """Simulates netlist `base` of `top` under each delay model ("zd": zero delay, "ud": unit
+    delay) with the testbench write_tb(tb_path, vcd_path) writes; {model: ({(group, kind):
+    (toggles, weighted)}, coverage)}."""
+    fan, names, subs = fanouts(base + ".json", top)
+    res = {}
+    for d in delays:
+        suffix = "" if d == "zd" else "_" + d
+        nb = base if d == "zd" else unit_delay(base)
+        tb = os.path.join(out, f"act_{name}{suffix}_tb.v")
+        vcd = os.path.join(out, f"act_{name}{suffix}.vcd")
+        write_tb(tb, vcd)
+        simulate(out, nb, tb, name + suffix)
+        res[d] = count_vcd(vcd, top, fan, names, subs)
+        os.remove(vcd)
+    return res
+
+
+def keyed(tot):
+    return {f"{g}_{k}": v for (g, k), v in tot.items()}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -301,12 +425,17 @@ def main():
     ap.add_argument("--images", type=int, default=1)
     ap.add_argument("--slots", type=int, default=2000, help="MAC slots sampled per layer")
     ap.add_argument("--model", default=None, help="encoded LeNet-5 (.qsa)")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the toggle count and the unit-delay variant on tiny circuits")
     a = ap.parse_args()
     out = os.path.abspath(a.out)
+    if a.self_test:
+        return self_test(out)
     sdir = os.path.join(out, "streams")
     os.makedirs(sdir, exist_ok=True)
     model = a.model or os.path.join(out, "lenet5.qsa")
-    res = {"lanes": {}, "images": a.images, "slots_per_layer": a.slots}
+    res = {"lanes": {}, "images": a.images, "slots_per_layer": a.slots,
+           "gate_delay_ps": float(GATE_DELAY) * 1000}
     for L in a.lanes:
         sh([os.path.join(a.build, "bin", "qsa_record_operands"), "models/lenet5.onnx", model,
             sdir, str(L), str(a.images), str(a.slots)])
@@ -315,110 +444,89 @@ def main():
         slots = sum(x["mac_slots"] for x in meta["layers"])
         r = {"mac_slots": slots, "qsa_cycles": sum(x["qsa_cycles"] for x in meta["layers"]),
              "conv_cycles": sum(x["conv_cycles"] for x in meta["layers"]),
-             "multiplies": sum(x["multiplies"] for x in meta["layers"]), "qsa": {}}
+             "multiplies": sum(x["multiplies"] for x in meta["layers"]), "qsa": {},
+             "unit_delay": {"qsa": {}}}
         # conventional PE
         base = netlist(out, f"conv_L{L}", "conv_pe", ["synth/rtl/conv_pe.sv"], {"Lanes": L})
-        fan, names, subs = fanouts(base + ".json", "conv_pe")
-        tb = os.path.join(out, f"act_conv_L{L}_tb.v")
-        vcd = os.path.join(out, f"act_conv_L{L}.vcd")
-        testbench(tb, "conv_pe", [("clr_i", 1), ("valid_i", 1), ("wgt_i", 8 * L),
-                                  ("act_i", 8 * L)],
-                  "valid_i, wgt_i, act_i", "%h %h %h",
-                  "    clr_i = 0; valid_i = 0; wgt_i = 0; act_i = 0;",
-                  "    valid_i = 0; wgt_i = 0; act_i = 0;",
-                  os.path.join(sdir, f"conv_L{L}.txt"), vcd)
-        simulate(out, base, tb, f"conv_L{L}")
-        tot, cov = count_vcd(vcd, "conv_pe", fan, names, subs)
-        r["conv"] = {f"{g}_{k}": v for (g, k), v in tot.items()}
-        r["coverage"] = {"conv": cov}
-        os.remove(vcd)
+        m = measure(out, base, "conv_pe", f"conv_L{L}", lambda tb, vcd: testbench(
+            tb, "conv_pe", [("clr_i", 1), ("valid_i", 1), ("wgt_i", 8 * L), ("act_i", 8 * L)],
+            "valid_i, wgt_i, act_i", "%h %h %h",
+            "    clr_i = 0; valid_i = 0; wgt_i = 0; act_i = 0;",
+            "    valid_i = 0; wgt_i = 0; act_i = 0;",
+            os.path.join(sdir, f"conv_L{L}.txt"), vcd))
+        r["conv"] = keyed(m["zd"][0])
+        r["unit_delay"]["conv"] = keyed(m["ud"][0])
+        r["coverage"] = {"conv": m["zd"][1], "conv_ud": m["ud"][1]}
         # QSA datapath, every k
         base = netlist(out, f"qsa_L{L}", "qsa_pe_datapath",
                        [PKG, "rtl/qsa_lane.sv", "rtl/qsa_qs_mult.sv",
                         "synth/rtl/qsa_pe_datapath.sv"], {"Lanes": L})
-        fan, names, subs = fanouts(base + ".json", "qsa_pe_datapath")
         for k in range(6):
-            tb = os.path.join(out, f"act_qsa_L{L}_k{k}_tb.v")
-            vcd = os.path.join(out, f"act_qsa_L{L}_k{k}.vcd")
-            testbench(tb, "qsa_pe_datapath",
-                      [("clr_i", 1), ("valid_i", 1), ("last_i", 1), ("stall_i", 1),
-                       ("alpha_i", 8), ("code_i", 3 * L), ("act_i", 8 * L), ("k_i", 3)],
-                      "valid_i, last_i, alpha_i, code_i, act_i", "%h %h %h %h %h",
-                      f"    clr_i = 0; valid_i = 0; last_i = 0; stall_i = 0; alpha_i = 0; "
-                      f"code_i = 0; act_i = 0; k_i = 3'd{k};",
-                      "    valid_i = 0; last_i = 0; code_i = 0; act_i = 0;",
-                      os.path.join(sdir, f"qsa_L{L}.txt"), vcd)
-            simulate(out, base, tb, f"qsa_L{L}_k{k}")
-            tot, cov = count_vcd(vcd, "qsa_pe_datapath", fan, names, subs)
-            r["qsa"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
-            r["coverage"][f"qsa_k{k}"] = cov
-            os.remove(vcd)
-        # the digit-serial design point, every k
+            m = measure(out, base, "qsa_pe_datapath", f"qsa_L{L}_k{k}", lambda tb, vcd: testbench(
+                tb, "qsa_pe_datapath",
+                [("clr_i", 1), ("valid_i", 1), ("last_i", 1), ("stall_i", 1), ("alpha_i", 8),
+                 ("code_i", 3 * L), ("act_i", 8 * L), ("k_i", 3)],
+                "valid_i, last_i, alpha_i, code_i, act_i", "%h %h %h %h %h",
+                f"    clr_i = 0; valid_i = 0; last_i = 0; stall_i = 0; alpha_i = 0; "
+                f"code_i = 0; act_i = 0; k_i = 3'd{k};",
+                "    valid_i = 0; last_i = 0; code_i = 0; act_i = 0;",
+                os.path.join(sdir, f"qsa_L{L}.txt"), vcd))
+            r["qsa"][str(k)] = keyed(m["zd"][0])
+            r["unit_delay"]["qsa"][str(k)] = keyed(m["ud"][0])
+            r["coverage"][f"qsa_k{k}"] = m["zd"][1]
+            r["coverage"][f"qsa_k{k}_ud"] = m["ud"][1]
+        # the digit-serial design point, every k (zero delay only)
         base = netlist(out, f"qsa_serial_L{L}", "qsa_pe_datapath",
                        [PKG, "rtl/qsa_lane.sv", "rtl/qsa_qs_mult.sv",
                         "synth/rtl/qs_mult_serial.sv",
                         "synth/rtl/qsa_pe_datapath.sv"], {"Lanes": L, "Serial": 1})
-        fan, names, subs = fanouts(base + ".json", "qsa_pe_datapath")
         r["serial"] = {}
         for k in range(6):
-            tb = os.path.join(out, f"act_serial_L{L}_k{k}_tb.v")
-            vcd = os.path.join(out, f"act_serial_L{L}_k{k}.vcd")
-            with open(tb, "w") as f:
-                f.write(TB_SERIAL.replace("{cw}", str(3 * L - 1)).replace("{aw}", str(8 * L - 1))
-                        .replace("{k}", str(k))
-                        .replace("{stream}", os.path.join(sdir, f"qsa_L{L}.txt"))
-                        .replace("{vcd}", vcd))
-            simulate(out, base, tb, f"serial_L{L}_k{k}")
-            tot, cov = count_vcd(vcd, "qsa_pe_datapath", fan, names, subs)
-            r["serial"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
-            r["coverage"][f"serial_k{k}"] = cov
-            os.remove(vcd)
+            def serial_tb(tb, vcd, k=k):
+                with open(tb, "w") as f:
+                    f.write(TB_SERIAL.replace("{cw}", str(3 * L - 1))
+                            .replace("{aw}", str(8 * L - 1)).replace("{k}", str(k))
+                            .replace("{stream}", os.path.join(sdir, f"qsa_L{L}.txt"))
+                            .replace("{vcd}", vcd))
+            m = measure(out, base, "qsa_pe_datapath", f"serial_L{L}_k{k}", serial_tb, ("zd",))
+            r["serial"][str(k)] = keyed(m["zd"][0])
+            r["coverage"][f"serial_k{k}"] = m["zd"][1]
         res["lanes"][str(L)] = r
         print(f"activity: L = {L} done", flush=True)
     # the multiplier alone, every k, on the recorded (S_v, α) stream
     base = netlist(out, "qs_mult", "qsa_qs_mult", [PKG, "rtl/qsa_qs_mult.sv"], {})
-    fan, names, subs = fanouts(base + ".json", "qsa_qs_mult")
     with open(os.path.join(sdir, "mult.txt")) as f:
         nmul = sum(1 for _ in f)
-    res["mult"] = {"multiplies": nmul, "k": {}}
+    res["mult"] = {"multiplies": nmul, "k": {}, "unit_delay": {}, "coverage": {}}
     for k in range(6):
-        tb = os.path.join(out, f"act_mult_k{k}_tb.v")
-        vcd = os.path.join(out, f"act_mult_k{k}.vcd")
-        testbench(tb, "qsa_qs_mult", [("x_i", 17), ("alpha_i", 8), ("k_i", 3)],
-                  "x_i, alpha_i", "%h %h", f"    x_i = 0; alpha_i = 0; k_i = 3'd{k};", "",
-                  os.path.join(sdir, "mult.txt"), vcd)
-        simulate(out, base, tb, f"mult_k{k}")
-        tot, cov = count_vcd(vcd, "qsa_qs_mult", fan, names, subs)
-        res["mult"]["k"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
-        res["mult"].setdefault("coverage", {})[str(k)] = cov
-        os.remove(vcd)
+        m = measure(out, base, "qsa_qs_mult", f"mult_k{k}", lambda tb, vcd: testbench(
+            tb, "qsa_qs_mult", [("x_i", 17), ("alpha_i", 8), ("k_i", 3)], "x_i, alpha_i",
+            "%h %h", f"    x_i = 0; alpha_i = 0; k_i = 3'd{k};", "",
+            os.path.join(sdir, "mult.txt"), vcd))
+        res["mult"]["k"][str(k)] = keyed(m["zd"][0])
+        res["mult"]["unit_delay"][str(k)] = keyed(m["ud"][0])
+        res["mult"]["coverage"][str(k)] = m["zd"][1]
+        res["mult"]["coverage"][f"{k}_ud"] = m["ud"][1]
     # the exact multiplier of the same widths on the same stream: the reference that the
     # quality-scalable multiply's activity is a ratio of (synth/report.py's error plot)
     base = netlist(out, "exact_mult", "exact_mult", [PKG, "synth/rtl/exact_mult.sv"], {})
-    fan, names, subs = fanouts(base + ".json", "exact_mult")
-    tb = os.path.join(out, "act_exact_mult_tb.v")
-    vcd = os.path.join(out, "act_exact_mult.vcd")
-    testbench(tb, "exact_mult", [("x_i", 17), ("alpha_i", 8)], "x_i, alpha_i", "%h %h",
-              "    x_i = 0; alpha_i = 0;", "", os.path.join(sdir, "mult.txt"), vcd)
-    simulate(out, base, tb, "exact_mult")
-    tot, cov = count_vcd(vcd, "exact_mult", fan, names, subs)
-    res["exact_mult"] = {"multiplies": nmul, "coverage": cov,
-                         "toggles": {f"{g}_{kk}": v for (g, kk), v in tot.items()}}
-    os.remove(vcd)
+    m = measure(out, base, "exact_mult", "exact_mult", lambda tb, vcd: testbench(
+        tb, "exact_mult", [("x_i", 17), ("alpha_i", 8)], "x_i, alpha_i", "%h %h",
+        "    x_i = 0; alpha_i = 0;", "", os.path.join(sdir, "mult.txt"), vcd))
+    res["exact_mult"] = {"multiplies": nmul, "coverage": m["zd"][1],
+                         "coverage_ud": m["ud"][1], "toggles": keyed(m["zd"][0]),
+                         "toggles_ud": keyed(m["ud"][0])}
     base = netlist(out, "qs_serial", "qs_mult_serial", [PKG, "synth/rtl/qs_mult_serial.sv"], {})
-    fan, names, subs = fanouts(base + ".json", "qs_mult_serial")
-    res["serial_mult"] = {"multiplies": nmul, "k": {}}
+    res["serial_mult"] = {"multiplies": nmul, "k": {}, "coverage": {}}
     for k in range(6):
-        tb = os.path.join(out, f"act_serial_mult_k{k}_tb.v")
-        vcd = os.path.join(out, f"act_serial_mult_k{k}.vcd")
-        with open(tb, "w") as f:
-            f.write(TB_SERIAL_MULT.replace("{k}", str(k))
-                    .replace("{stream}", os.path.join(sdir, "mult.txt")).replace("{vcd}", vcd))
-        simulate(out, base, tb, f"serial_mult_k{k}")
-        tot, cov = count_vcd(vcd, "qs_mult_serial", fan, names, subs)
-        res["serial_mult"]["k"][str(k)] = {f"{g}_{kk}": v for (g, kk), v in tot.items()}
-        res["serial_mult"].setdefault("coverage", {})[str(k)] = cov
-        os.remove(vcd)
+        def serial_mult_tb(tb, vcd, k=k):
+            with open(tb, "w") as f:
+                f.write(TB_SERIAL_MULT.replace("{k}", str(k))
+                        .replace("{stream}", os.path.join(sdir, "mult.txt"))
+                        .replace("{vcd}", vcd))
+        m = measure(out, base, "qs_mult_serial", f"serial_mult_k{k}", serial_mult_tb, ("zd",))
+        res["serial_mult"]["k"][str(k)] = keyed(m["zd"][0])
+        res["serial_mult"]["coverage"][str(k)] = m["zd"][1]
     res["markdown"] = markdown(res)
     with open(os.path.join(out, "activity.json"), "w") as f:
         json.dump(res, f, indent=1)
@@ -440,6 +548,73 @@ def mult_per_multiply(res):
 
 def wsum(d, pred=lambda g, kind: True):
     return sum(v[1] for key, v in d.items() for g, kind in [key.rsplit("_", 1)] if pred(g, kind))
+
+
+def unit_delay_section(res, w):
+    """The glitch-aware variant: the same netlists and streams under unit gate delay."""
+    data = lambda g, kind: kind == "data"  # noqa: E731
+    mult = lambda g, kind: kind == "data" and g.endswith("u_mult")  # noqa: E731
+    w(f"**Glitch-aware variant (unit delay).** The same netlists and streams, simulated again "
+      f"with every generic gate delayed by {res['gate_delay_ps']:g} ps (flip-flops and wires "
+      "none; the half clock period is 5 ns, so every cycle settles to the zero-delay values). "
+      "A net that an unequal-depth path makes change and change back within the cycle is "
+      "counted too: the glitches of the adders and multiplier arrays, which zero delay leaves "
+      "out. Equal delays for all gates are a crude model (real cells differ, and so do their "
+      "glitches), so this is a second view, not a replacement: the target above is judged on "
+      "the zero-delay proxy. Glitch factor = unit-delay / zero-delay data activity.\n")
+    w("| L | k | QSA data / MAC | of which α multiply | conventional data / MAC | "
+      "QSA / conventional (data) | QSA glitch factor | conventional glitch factor |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    worst8 = None
+    for L, r in res["lanes"].items():
+        n = r["mac_slots"]
+        ud = r["unit_delay"]
+        cd = wsum(ud["conv"], data) / n
+        cz = wsum(r["conv"], data) / n
+        for k, q in ud["qsa"].items():
+            qd = wsum(q, data) / n
+            qm = wsum(q, mult) / n
+            qz = wsum(r["qsa"][k], data) / n
+            w(f"| {L} | {k} | {qd:.1f} | {qm:.1f} | {cd:.1f} | {100 * qd / cd:.1f} % | "
+              f"{qd / qz:.2f}× | {cd / cz:.2f}× |")
+            if L == "8":
+                worst8 = max(worst8 or 0, qd / cd)
+    if worst8 is not None:
+        w(f"\nUnder unit delay the QSA datapath at L = 8 is {100 * worst8:.1f} % of the "
+          "conventional PE's data activity per MAC (worst k).")
+    r8 = res["lanes"].get("8")
+    if r8 and "0" in r8["qsa"]:
+        n = r8["mac_slots"]
+        qu, qz = r8["unit_delay"]["qsa"]["0"], r8["qsa"]["0"]
+        rest = ((wsum(qu, data) - wsum(qu, mult)) / (wsum(qz, data) - wsum(qz, mult)))
+        w(f"At L = 8, k = 0, the datapath without its multiply (lanes, lane adder, registers, "
+          f"accumulator) has a glitch factor of {rest:.2f}×, its α multiply "
+          f"{wsum(qu, mult) / max(1, wsum(qz, mult)):.2f}×, the conventional PE "
+          f"{wsum(r8['unit_delay']['conv'], data) / wsum(r8['conv'], data):.2f}× "
+          f"({wsum(qu, data) / n:.1f}, {wsum(qz, data) / n:.1f} per MAC in all).")
+        ud8 = r8["unit_delay"]["qsa"]
+        d0 = wsum(ud8["0"], data)
+        moves = ", ".join(f"k = {k}: {100 * (wsum(v, data) - d0) / d0:+.1f} %"
+                          for k, v in ud8.items() if k != "0")
+        w(f"What k does under unit delay (L = 8, datapath activity per MAC against k = 0): "
+          f"{moves}.")
+    w("")
+    m = res["mult"]
+    ex = res.get("exact_mult", {})
+    if m.get("unit_delay") and ex.get("toggles_ud"):
+        exact = wsum(ex["toggles_ud"], data) / max(1, ex["multiplies"])
+        exact_z = wsum(ex["toggles"], data) / max(1, ex["multiplies"])
+        w("The multipliers alone under unit delay, on the same stream of (S_v, α) pairs "
+          f"(`exact_mult`: {exact:.1f} data toggles × fanout per multiply, a glitch factor of "
+          f"{exact / exact_z:.2f}×):\n")
+        w("| k | `qsa_qs_mult` per multiply (unit delay) | vs `exact_mult` (unit delay) | "
+          "glitch factor |")
+        w("|---:|---:|---:|---:|")
+        for k, v in m["unit_delay"].items():
+            pu = wsum(v, data) / max(1, m["multiplies"])
+            pz = wsum(m["k"][k], data) / max(1, m["multiplies"])
+            w(f"| {k} | {pu:.1f} | {pu / exact:.2f}× | {pu / pz:.2f}× |")
+        w("")
 
 
 def markdown(res):
@@ -520,6 +695,8 @@ def markdown(res):
           f"multiply cost nothing, is {bare:.1f} % of the conventional PE, above the "
           f"{100 * TARGET:.0f} % target: meeting it needs a leaner lane and adder structure, "
           "not only a cheaper α multiply.\n")
+    if all("unit_delay" in r for r in res["lanes"].values()):
+        unit_delay_section(res, w)
     if any("serial" in r for r in res["lanes"].values()):
         w("Digit-serial design point: `qsa_pe_datapath` with `Serial=1` (the α multiply by "
           "`synth/rtl/qs_mult_serial.sv`, one kept NAF digit per cycle into the accumulator; "
@@ -572,7 +749,8 @@ def markdown(res):
           "per multiply.")
     covs = [c for r in res["lanes"].values() for c in r["coverage"].values()]
     covs += list(m.get("coverage", {}).values()) + list(sm.get("coverage", {}).values())
-    covs += [ex["coverage"]] if ex else []
+    if ex:
+        covs += [ex["coverage"]] + ([ex["coverage_ud"]] if "coverage_ud" in ex else [])
     w(f"\nNet coverage check: the VCD showed {100 * min(covs):.1f} % (lowest run) of the "
       "netlists' fanout-weighted net bits.")
     return "\n".join(o)
