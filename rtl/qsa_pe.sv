@@ -35,11 +35,12 @@
 //                    remaining cycles. The chunk's last group cycle carries grp_last_i, and
 //                    pos_last_i when it is the last chunk of the output position.
 //   s1               partial sums accumulate to S_v0 and S_v1; at the last group they go to s2.
-//   s2               one multiply per vector, S_v × Q_k(α_v) (qsa_qs_mult), accumulated onto
-//                    the bias; skipped when the vector has no nonzero code or α = 0. A
-//                    multiplier's operands are held between the vectors that use it (operand
-//                    isolation), so it switches once per multiply. At pos_last the sum goes
-//                    to s3 and the accumulator restarts at the bias.
+//   s2               one multiply per vector, S_v × Q_k(α_v) (qsa_naf_mult on the kept
+//                    digits of α_v, recoded by qsa_naf_recoder as the vector entered s2),
+//                    accumulated onto the bias; skipped when the vector has no nonzero code
+//                    or α = 0. A multiplier's operands are held between the vectors that use
+//                    it (operand isolation), so it switches once per multiply. At pos_last the
+//                    sum goes to s3 and the accumulator restarts at the bias.
 //   s3               qsa_pkg::requantize, qsa_pkg::relu, 2x2 max-pool (pool_first_i starts a
 //                    window, pool_emit_i ends it) -> out_valid_o/out_o one cycle later.
 // So out_valid_o follows the position's last group cycle by exactly 4 cycles.
@@ -115,8 +116,9 @@ module qsa_pe #(
 
   localparam int RowBits = MaxVec * CodeW;
   localparam int AlphaB = qsa_pkg::AlphaBits;
+  localparam int KeptW = 2 * qsa_pkg::NafDigits;            // {neg, pos} kept digit masks
   localparam int SWidth = 17;                              // |S_v| <= 64·4·128 (spec §4)
-  localparam int PWidth = SWidth + 10;                     // qsa_qs_mult product width
+  localparam int PWidth = SWidth + 10;                     // qsa_naf_mult product width
   localparam int AccW = qsa_pkg::AccWidth;
 
   // ---------------------------------------------------------------------------------------
@@ -358,10 +360,31 @@ module qsa_pe #(
   logic signed [SWidth-1:0]      s2_sum0_d, s2_sum0_q, s2_sum1_d, s2_sum1_q;
   logic [2:0]                    s2_pos_d, s2_pos_q;
   logic [1:0]                    s2_mul_d, s2_mul_q;   // the multiplies needed {v1, v0}
-  logic [2*AlphaB-1:0]           s2_alpha_d, s2_alpha_q;
+  logic [2*KeptW-1:0]            s2_kept_d, s2_kept_q; // {v1, v0}: kept digit masks of α
+  logic [2*KeptW-1:0]            kept;                  // s1's {α1, α0}, recoded at k_i
 
   assign s_final0 = sacc0_q + s1_sum0_q;
   assign s_final1 = sacc1_q + s1_sum1_q;
+
+  // Each vector's α is recoded here, one stage before its multiply (NAF, then the top k
+  // digits), and s2 holds the kept digit masks: the multipliers' row enables then come from a
+  // register and are settled when S_v reaches the rows, instead of settling through the
+  // recoder while the rows switch (glitches: docs/synthesis.md, "Glitch-aware variant").
+  for (genvar v = 0; v < 2; v++) begin : g_recode
+    logic [KeptW/2-1:0] pos, neg, kpos, kneg;
+    logic               unused_digits;
+
+    qsa_naf_recoder #(.Width(AlphaB)) u_recode (
+      .op_i      (s1_alpha_q[v*AlphaB +: AlphaB]),
+      .k_i,
+      .pos_o     (pos),
+      .neg_o     (neg),
+      .kept_pos_o(kpos),
+      .kept_neg_o(kneg)
+    );
+    assign unused_digits = ^{pos, neg};
+    assign kept[v*KeptW +: KeptW] = {kneg, kpos};
+  end
 
   always_comb begin
     sacc0_d    = sacc0_q;
@@ -371,7 +394,7 @@ module qsa_pe #(
     s2_sum1_d  = s2_sum1_q;
     s2_pos_d   = s2_pos_q;
     s2_mul_d   = s2_mul_q;
-    s2_alpha_d = s2_alpha_q;
+    s2_kept_d  = s2_kept_q;
     if (clear_i) begin
       sacc0_d = '0;
       sacc1_d = '0;
@@ -386,12 +409,12 @@ module qsa_pe #(
         // A multiplier's operands change only for a vector that needs it (operand isolation
         // by holding: between vectors and for skipped ones its inputs, so its nets, stay put).
         if (s2_mul_d[0]) begin
-          s2_sum0_d               = s_final0;
-          s2_alpha_d[0 +: AlphaB] = s1_alpha_q[0 +: AlphaB];
+          s2_sum0_d             = s_final0;
+          s2_kept_d[0 +: KeptW] = kept[0 +: KeptW];
         end
         if (s2_mul_d[1]) begin
-          s2_sum1_d                    = s_final1;
-          s2_alpha_d[AlphaB +: AlphaB] = s1_alpha_q[AlphaB +: AlphaB];
+          s2_sum1_d                 = s_final1;
+          s2_kept_d[KeptW +: KeptW] = kept[KeptW +: KeptW];
         end
       end
     end
@@ -408,22 +431,16 @@ module qsa_pe #(
   // counts only in the cycle its multiply is done.
   assign mul_now = s2_valid_q ? s2_mul_q : 2'b00;
 
-  qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult0 (
-    .clk_i,
-    .rst_ni,
+  qsa_naf_mult #(.XWidth(SWidth)) u_mult0 (
     .x_i       (s2_sum0_q),
-    .alpha_i   (s2_alpha_q[0 +: AlphaB]),
-    .k_i,
+    .kept_i    (s2_kept_q[0 +: KeptW]),
     .p_o       (product0),
     .pp_count_o(pp_count0)
   );
 
-  qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult1 (
-    .clk_i,
-    .rst_ni,
+  qsa_naf_mult #(.XWidth(SWidth)) u_mult1 (
     .x_i       (s2_sum1_q),
-    .alpha_i   (s2_alpha_q[AlphaB +: AlphaB]),
-    .k_i,
+    .kept_i    (s2_kept_q[KeptW +: KeptW]),
     .p_o       (product1),
     .pp_count_o(pp_count1)
   );
@@ -513,7 +530,7 @@ module qsa_pe #(
       s2_sum1_q   <= '0;
       s2_pos_q    <= '0;
       s2_mul_q    <= '0;
-      s2_alpha_q  <= '0;
+      s2_kept_q   <= '0;
       bias0_q     <= '0;
       bias1_q     <= '0;
       acc_q       <= '0;
@@ -543,7 +560,7 @@ module qsa_pe #(
       s2_sum1_q   <= s2_sum1_d;
       s2_pos_q    <= s2_pos_d;
       s2_mul_q    <= s2_mul_d;
-      s2_alpha_q  <= s2_alpha_d;
+      s2_kept_q   <= s2_kept_d;
       bias0_q     <= bias0_d;
       bias1_q     <= bias1_d;
       acc_q       <= acc_d;

@@ -459,7 +459,7 @@ def main():
         r["coverage"] = {"conv": m["zd"][1], "conv_ud": m["ud"][1]}
         # QSA datapath, every k
         base = netlist(out, f"qsa_L{L}", "qsa_pe_datapath",
-                       [PKG, "rtl/qsa_lane.sv", "rtl/qsa_qs_mult.sv",
+                       [PKG, "rtl/qsa_lane.sv", "rtl/qsa_naf_recoder.sv", "rtl/qsa_naf_mult.sv",
                         "synth/rtl/qsa_pe_datapath.sv"], {"Lanes": L})
         for k in range(6):
             m = measure(out, base, "qsa_pe_datapath", f"qsa_L{L}_k{k}", lambda tb, vcd: testbench(
@@ -477,7 +477,7 @@ def main():
             r["coverage"][f"qsa_k{k}_ud"] = m["ud"][1]
         # the digit-serial design point, every k (zero delay only)
         base = netlist(out, f"qsa_serial_L{L}", "qsa_pe_datapath",
-                       [PKG, "rtl/qsa_lane.sv", "rtl/qsa_qs_mult.sv",
+                       [PKG, "rtl/qsa_lane.sv", "rtl/qsa_naf_recoder.sv", "rtl/qsa_naf_mult.sv",
                         "synth/rtl/qs_mult_serial.sv",
                         "synth/rtl/qsa_pe_datapath.sv"], {"Lanes": L, "Serial": 1})
         r["serial"] = {}
@@ -494,7 +494,8 @@ def main():
         res["lanes"][str(L)] = r
         print(f"activity: L = {L} done", flush=True)
     # the multiplier alone, every k, on the recorded (S_v, α) stream
-    base = netlist(out, "qs_mult", "qsa_qs_mult", [PKG, "rtl/qsa_qs_mult.sv"], {})
+    base = netlist(out, "qs_mult", "qsa_qs_mult",
+                   [PKG, "rtl/qsa_naf_mult.sv", "rtl/qsa_qs_mult.sv"], {})
     with open(os.path.join(sdir, "mult.txt")) as f:
         nmul = sum(1 for _ in f)
     res["mult"] = {"multiplies": nmul, "k": {}, "unit_delay": {}, "coverage": {}}
@@ -546,6 +547,12 @@ def mult_per_multiply(res):
     return runtime, exact
 
 
+def is_mult(group):
+    """A VCD group of the α multiply: its rows (u_mult) and, in the QSA datapath, α's recoder
+    (u_recode, one stage earlier)."""
+    return group.endswith("u_mult") or group.endswith("u_recode")
+
+
 def wsum(d, pred=lambda g, kind: True):
     return sum(v[1] for key, v in d.items() for g, kind in [key.rsplit("_", 1)] if pred(g, kind))
 
@@ -553,7 +560,7 @@ def wsum(d, pred=lambda g, kind: True):
 def unit_delay_section(res, w):
     """The glitch-aware variant: the same netlists and streams under unit gate delay."""
     data = lambda g, kind: kind == "data"  # noqa: E731
-    mult = lambda g, kind: kind == "data" and g.endswith("u_mult")  # noqa: E731
+    mult = lambda g, kind: kind == "data" and is_mult(g)  # noqa: E731
     w(f"**Glitch-aware variant (unit delay).** The same netlists and streams, simulated again "
       f"with every generic gate delayed by {res['gate_delay_ps']:g} ps (flip-flops and wires "
       "none; the half clock period is 5 ns, so every cycle settles to the zero-delay values). "
@@ -641,7 +648,7 @@ def markdown(res):
         cc = wsum(r["conv"], lambda g, kind: kind == "clock") / n
         for k, q in r["qsa"].items():
             qd = wsum(q, lambda g, kind: kind == "data") / n
-            qm = wsum(q, lambda g, kind: kind == "data" and g.endswith("u_mult")) / n
+            qm = wsum(q, lambda g, kind: kind == "data" and is_mult(g)) / n
             qc = wsum(q, lambda g, kind: kind == "clock") / n
             w(f"| {L} | {k} | {n:,} | {r['qsa_cycles']:,} vs {r['conv_cycles']:,} | {qd:.1f} | "
               f"{qm:.1f} | {100 * qm / qd:.1f} % | {qc:.1f} | {cd:.1f} | {cc:.1f} | "
@@ -658,7 +665,7 @@ def markdown(res):
         if "0" in q and "1" in q:
             d0 = wsum(q["0"], lambda g, kind: kind == "data") / n
             d1 = wsum(q["1"], lambda g, kind: kind == "data") / n
-            m0 = wsum(q["0"], lambda g, kind: kind == "data" and g.endswith("u_mult")) / n
+            m0 = wsum(q["0"], lambda g, kind: kind == "data" and is_mult(g)) / n
             saving = 100 * (d0 - d1) / d0
             verdict = ("nearly free: the quality knob buys little energy here"
                        if saving < 5 else "not free: the quality knob buys energy")
@@ -668,7 +675,8 @@ def markdown(res):
               f"vector, k is {verdict}.\n")
     w("Where the QSA datapath's data activity goes at k = 0 (exact), per MAC slot: the lanes "
       "(the L `qsa_lane` instances: decode, shift select, ones' complement), the α multiply "
-      "(`qsa_qs_mult`), and the rest (the lane adder, the s1 / S_v / s2 registers and the "
+      "(α's recoder `qsa_naf_recoder` as the vector enters s2, and the rows `qsa_naf_mult`), "
+      "and the rest (the lane adder, the s1 / S_v / s2 registers and the "
       "accumulator with its adder). The last column is what the datapath would be with a "
       "multiply that cost nothing.\n")
     bare = None
@@ -682,7 +690,7 @@ def markdown(res):
         n = r["mac_slots"]
         cd = wsum(r["conv"], lambda g, kind: kind == "data") / n
         lanes = wsum(q, lambda g, kind: kind == "data" and g.endswith("u_lane")) / n
-        mult = wsum(q, lambda g, kind: kind == "data" and g.endswith("u_mult")) / n
+        mult = wsum(q, lambda g, kind: kind == "data" and is_mult(g)) / n
         total = wsum(q, lambda g, kind: kind == "data") / n
         rest = total - lanes - mult
         w(f"| {L} | {lanes:.1f} | {mult:.1f} | {rest:.1f} | {total:.1f} | {cd:.1f} | "
@@ -714,7 +722,7 @@ def markdown(res):
             cc = wsum(r["conv"], lambda g, kind: kind == "clock") / n
             for k, q in r.get("serial", {}).items():
                 qd = wsum(q, lambda g, kind: kind == "data") / n
-                qm = wsum(q, lambda g, kind: kind == "data" and g.endswith("u_mult")) / n
+                qm = wsum(q, lambda g, kind: kind == "data" and is_mult(g)) / n
                 qc = wsum(q, lambda g, kind: kind == "clock") / n
                 w(f"| {L} | {k} | {qd:.1f} | {qm:.1f} | {100 * qm / qd:.1f} % | {qc:.1f} | "
                   f"{cd:.1f} | {100 * qd / cd:.1f} % | {100 * (qd + qc) / (cd + cc):.1f} % |")
@@ -729,7 +737,8 @@ def markdown(res):
     m = res["mult"]
     sm = res.get("serial_mult", {"k": {}})
     w(f"The α multiplier alone on the recorded stream of {m['multiplies']:,} (S_v, α) pairs: "
-      "`qsa_qs_mult` (runtime k, parallel rows) back to back, one pair per cycle; "
+      "`qsa_qs_mult` (runtime k, parallel rows; the standalone form, its recoder in front of "
+      "the rows, where the PE recodes α a stage earlier) back to back, one pair per cycle; "
       "`qs_mult_serial` (digit-serial) loaded with each pair and clocked until it is done "
       "(its adder is the PE's accumulator, outside the unit, so it is not counted here):\n")
     ex = res.get("exact_mult")

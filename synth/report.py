@@ -219,9 +219,11 @@ def main():
       "`qsa_pkg::decode_code`, a one-hot select of a, 2a or 4a and a bitwise invert for a "
       "negative code; ones' complement, the +1 goes to the lane adder as a one-bit operand, "
       "and the terms enter it offset by 512, so it has no sign-extension columns; zero "
-      "activations gated), the lane adder, the s1 / S_v / s2 registers, one `qsa_qs_mult` "
-      "(runtime k, its operands held between the vectors that use it) and the 32-bit "
-      "accumulator. The lanes take their (code, activation) pairs as inputs. `qsa_pe` packs two "
+      "activations gated), the lane adder, the s1 / S_v / s2 registers, the α multiply (runtime "
+      "k: α recoded to its kept NAF digits by `qsa_naf_recoder` as the vector enters s2, which "
+      "holds the digit masks, then the rows of `qsa_naf_mult`; its operands held between the "
+      "vectors that use it) and the 32-bit accumulator. The lanes take their (code, activation) "
+      "pairs as inputs. `qsa_pe` packs two "
       "short vectors per lane pass, so it has two lane sums and two multipliers; this is the "
       "datapath of one vector at a time.")
     w("- `conv_pe` (`synth/rtl/conv_pe.sv`): L exact signed 8×8 multipliers, an adder tree, "
@@ -247,7 +249,8 @@ def main():
           f"{fmt_f(q['sky130'].get('delay_ps'))} | {fmt_f(c['sky130'].get('delay_ps'))} |")
     mult = area.get("qsa_qs_mult")
     if mult and "qsa_pe_datapath_L8" in res:
-        w(f"\nOf the L = 8 QSA datapath, the runtime-k `qsa_qs_mult` alone is {fmt_f(mult)} µm² "
+        w(f"\nOf the L = 8 QSA datapath, the runtime-k `qsa_qs_mult` alone (recoder and rows "
+          f"synthesized together) is {fmt_f(mult)} µm² "
           f"({100 * mult / area['qsa_pe_datapath_L8']:.0f} %).")
     for lanes in (8, 16):
         q, nm = area.get(f"qsa_pe_datapath_L{lanes}"), area.get(f"qsa_pe_datapath_nomult_L{lanes}")

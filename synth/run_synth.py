@@ -42,14 +42,18 @@ TIMING_SCRIPT = "+strash;dretime;map;topo;buffer,-p;upsize;dnsize;topo;stime,-p"
 
 PKG = ["rtl/qsa_0_pkg.sv"]
 MEM = ["rtl/qsa_mem.sv"]
-DATAPATH = PKG + ["rtl/qsa_lane.sv", "rtl/qsa_qs_mult.sv", "synth/rtl/qs_mult_serial.sv",
-                  "synth/rtl/qsa_pe_datapath.sv"]
-TOP_SOURCES = PKG + ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv",
+DATAPATH = PKG + ["rtl/qsa_lane.sv", "rtl/qsa_naf_recoder.sv", "rtl/qsa_naf_mult.sv",
+                  "synth/rtl/qs_mult_serial.sv", "synth/rtl/qsa_pe_datapath.sv"]
+TOP_SOURCES = PKG + ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_zero_skip.sv", "rtl/qsa_naf_recoder.sv",
+                     "rtl/qsa_naf_mult.sv",
                      "rtl/qsa_lane.sv", "rtl/qsa_pe.sv", "rtl/qsa_compute.sv",
                      "rtl/qsa_act_buf.sv",
                      "rtl/qsa_out_buf.sv", "rtl/qsa_code_unpack.sv", "rtl/qsa_divider.sv",
                      "rtl/qsa_desc_check.sv", "rtl/qsa_dma.sv", "rtl/qsa_axil_csr.sv",
                      "rtl/qsa_seq.sv", "rtl/qsa_top.sv"]
+
+PE_SOURCES = PKG + ["rtl/qsa_zero_skip.sv", "rtl/qsa_naf_recoder.sv", "rtl/qsa_naf_mult.sv",
+                    "rtl/qsa_lane.sv", "rtl/qsa_pe.sv"]
 
 
 def job(name, top, sources, params=None, blackbox=(), group="leaf", note="", flatten=True):
@@ -63,7 +67,8 @@ def jobs():
     leaf = [
         ("qsa_decoder", PKG + ["rtl/qsa_decoder.sv"], {}, []),
         ("qsa_naf_recoder", PKG + ["rtl/qsa_naf_recoder.sv"], {}, []),
-        ("qsa_qs_mult", PKG + ["rtl/qsa_qs_mult.sv"], {}, []),
+        ("qsa_naf_mult", PKG + ["rtl/qsa_naf_mult.sv"], {}, []),
+        ("qsa_qs_mult", PKG + ["rtl/qsa_naf_mult.sv", "rtl/qsa_qs_mult.sv"], {}, []),
         ("qsa_zero_skip", PKG + ["rtl/qsa_zero_skip.sv"], {}, []),
         ("qsa_lane", PKG + ["rtl/qsa_lane.sv"], {}, []),
         ("qsa_code_unpack", PKG + ["rtl/qsa_code_unpack.sv"], {}, []),
@@ -74,8 +79,7 @@ def jobs():
         ("qsa_out_buf", ["rtl/qsa_out_buf.sv"], {}, MEM),
         ("qsa_dma", ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_dma.sv"], {}, []),
         ("qsa_axil_csr", ["rtl/qsa_0_regs_pkg.sv", "rtl/qsa_axil_csr.sv"], {}, []),
-        ("qsa_pe", PKG + ["rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv", "rtl/qsa_lane.sv",
-                         "rtl/qsa_pe.sv"], {}, MEM),
+        ("qsa_pe", PE_SOURCES, {}, MEM),
     ]
     for name, src, params, bb in leaf:
         j.append(job(name, name, src, params, bb, "leaf"))
@@ -92,13 +96,12 @@ def jobs():
         j.append(job(f"conv_pe_L{lanes}", "conv_pe", ["synth/rtl/conv_pe.sv"],
                      {"Lanes": lanes}, group="pe"))
         j.append(job(f"qsa_pe_L{lanes}", "qsa_pe",
-                     PKG + ["rtl/qsa_zero_skip.sv", "rtl/qsa_qs_mult.sv", "rtl/qsa_lane.sv",
-                         "rtl/qsa_pe.sv"],
-                     {"Lanes": lanes}, MEM, group="pe"))
+                     PE_SOURCES, {"Lanes": lanes}, MEM, group="pe"))
     # The multipliers: runtime k, k tied to each constant, exact.
     for k in range(0, 6):
         j.append(job(f"qs_mult_k{k}", "qs_mult_fixk",
-                     PKG + ["rtl/qsa_qs_mult.sv", "synth/rtl/qs_mult_fixk.sv"], {"K": k},
+                     PKG + ["rtl/qsa_naf_mult.sv", "rtl/qsa_qs_mult.sv",
+                            "synth/rtl/qs_mult_fixk.sv"], {"K": k},
                      group="mult"))
     j.append(job("exact_mult", "exact_mult", PKG + ["synth/rtl/exact_mult.sv"], group="mult"))
     j.append(job("qs_mult_value", "qs_mult_value", PKG + ["synth/rtl/qs_mult_value.sv"],

@@ -25,12 +25,14 @@ qsa_lint(qsa_naf_recoder SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_naf_recoder.sv)
 
 # The multiplier against the C++ reference model: exhaustive over 8-bit x, and a fixed sample
 # of 17-bit x (the vector-sum width), every alpha and every k.
-set(QS_SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_qs_mult.sv ${TB}/qsa_qs_mult_tb.sv)
+set(QS_SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_naf_mult.sv ${RTL}/qsa_qs_mult.sv
+               ${TB}/qsa_qs_mult_tb.sv)
 qsa_tb(qsa_qs_mult_tb RUN x8 SOURCES ${QS_SOURCES} PLUSARGS +vectors=${VEC}/qs_mult_x8.hex
        FIXTURES qs_mult_vectors)
 qsa_tb(qsa_qs_mult_tb RUN x17 SOURCES ${QS_SOURCES} PLUSARGS +vectors=${VEC}/qs_mult_x17.hex
        FIXTURES qs_mult_vectors)
-qsa_lint(qsa_qs_mult SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_qs_mult.sv)
+qsa_lint(qsa_naf_mult SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_naf_mult.sv)
+qsa_lint(qsa_qs_mult SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_naf_mult.sv ${RTL}/qsa_qs_mult.sv)
 # The digit-serial design point of the synthesis reports (synth/rtl, not in the accelerator),
 # against the same reference-model vectors: product and cycle count (= kept digits).
 set(QS_SERIAL_SOURCES ${RTL}/qsa_0_pkg.sv ${PROJECT_SOURCE_DIR}/synth/rtl/qs_mult_serial.sv)
@@ -58,7 +60,7 @@ qsa_lint(qsa_code_unpack SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_code_unpack.sv)
 # simulated from C++ (tests/sim, label sim).
 qsa_lint(qsa_lane SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_lane.sv)
 qsa_lint(qsa_pe SOURCES ${RTL}/qsa_0_pkg.sv ${RTL}/qsa_mem.sv ${RTL}/qsa_zero_skip.sv
-         ${RTL}/qsa_qs_mult.sv ${RTL}/qsa_lane.sv ${RTL}/qsa_pe.sv)
+         ${RTL}/qsa_naf_recoder.sv ${RTL}/qsa_naf_mult.sv ${RTL}/qsa_lane.sv ${RTL}/qsa_pe.sv)
 qsa_lint(qsa_act_buf SOURCES ${RTL}/qsa_mem.sv ${RTL}/qsa_act_buf.sv)
 qsa_lint(qsa_out_buf SOURCES ${RTL}/qsa_mem.sv ${RTL}/qsa_out_buf.sv)
 # qsa_top is linted over the whole of rtl/*.sv in glob (sorted) order, as a user or a review

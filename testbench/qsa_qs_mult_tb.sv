@@ -68,7 +68,7 @@ module qsa_qs_mult_tb;
   localparam int Rows = (Digits + 1) / 2;
   logic [Rows-1:0] row_still;
   for (genvar j = 0; j < Rows; j++) begin : g_gate
-    assign row_still[j] = u_mult17.row_en[j] || (u_mult17.g_row[j].x_iso == '0);
+    assign row_still[j] = u_mult17.u_rows.row_en[j] || (u_mult17.u_rows.g_row[j].x_iso == '0);
   end
 
   string path;
@@ -149,7 +149,7 @@ module qsa_qs_mult_tb;
       end
       if (!(&row_still)) begin
         $fatal(1, "FAIL qsa_qs_mult_tb: x=%0d alpha=%0d k=%0d: unused row input toggles (row_en=%b still=%b)",
-               x, a, kk, u_mult17.row_en, row_still);
+               x, a, kk, u_mult17.u_rows.row_en, row_still);
       end
 
       // Registered instance: still the previous result, then this one after the edge.

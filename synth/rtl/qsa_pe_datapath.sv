@@ -3,7 +3,8 @@
 //
 // Counted: Lanes lanes (rtl/qsa_lane.sv, the module qsa_pe.sv uses: decode, shift select and
 // ones' complement of the activation), the lane adder, the s1 register, the vector-sum
-// register S_v, the s2 register (S_v, α) and one qsa_qs_mult (S_v × Q_k(α)) with its 32-bit
+// register S_v, α's recoder (qsa_naf_recoder: NAF and top k, as the vector enters s2), the s2
+// register (S_v and the kept digits) and one qsa_naf_mult (S_v × Q_k(α)) with its 32-bit
 // accumulator, written as in qsa_pe.sv (same widths, same zero-activation gating, same operand
 // isolation of the multiplier: its inputs held between the vectors that use it). qsa_pe.sv
 // packs two short vectors per lane pass, so it has two lane sums and two multipliers; this is
@@ -20,7 +21,8 @@ module qsa_pe_datapath #(
   localparam int CodeW = qsa_pkg::CodeWidth,
   localparam int SWidth = 17,
   localparam int PWidth = SWidth + 10,
-  localparam int AccW = qsa_pkg::AccWidth
+  localparam int AccW = qsa_pkg::AccWidth,
+  localparam int KeptW = 2 * qsa_pkg::NafDigits  // {neg, pos} kept digit masks of α
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -70,8 +72,29 @@ module qsa_pe_datapath #(
   // s1, stage 1 (S_v), s2
   logic                          s1_valid_q, s1_last_q, s2_valid_q, s2_mul_q;
   logic signed [SWidth-1:0]      s1_sum_q, sacc_d, sacc_q, s_final, s2_sum_d, s2_sum_q;
-  logic [qsa_pkg::AlphaBits-1:0] s1_alpha_q, s2_alpha_d, s2_alpha_q;
+  logic [qsa_pkg::AlphaBits-1:0] s1_alpha_q;
+  logic [KeptW-1:0]              kept, s2_kept_d, s2_kept_q;  // α's kept digit masks
   logic                          s2_valid_d, s2_mul_d;
+
+  // As in qsa_pe.sv: α is recoded as its vector enters s2, and s2 holds the kept digits (the
+  // parallel multiply only: the digit-serial unit recodes α itself).
+  if (WithMult != 0 && Serial == 0) begin : g_recode
+    logic [KeptW/2-1:0] naf_pos, naf_neg, kept_pos, kept_neg;
+    logic               unused_digits;
+
+    qsa_naf_recoder #(.Width(qsa_pkg::AlphaBits)) u_recode (
+      .op_i      (s1_alpha_q),
+      .k_i,
+      .pos_o     (naf_pos),
+      .neg_o     (naf_neg),
+      .kept_pos_o(kept_pos),
+      .kept_neg_o(kept_neg)
+    );
+    assign kept          = {kept_neg, kept_pos};
+    assign unused_digits = ^{naf_pos, naf_neg};
+  end else begin : g_no_recode
+    assign kept = '0;
+  end
 
   assign s_final = sacc_q + s1_sum_q;
 
@@ -80,7 +103,7 @@ module qsa_pe_datapath #(
     s2_valid_d = 1'b0;
     s2_sum_d   = s2_sum_q;
     s2_mul_d   = s2_mul_q;
-    s2_alpha_d = s2_alpha_q;
+    s2_kept_d  = s2_kept_q;
     if (clr_i) begin
       sacc_d = '0;
     end else if (s1_valid_q) begin
@@ -90,7 +113,7 @@ module qsa_pe_datapath #(
         s2_mul_d   = (s1_alpha_q != '0);
         if (s2_mul_d) begin  // operands held between the vectors that use the multiplier
           s2_sum_d   = s_final;
-          s2_alpha_d = s1_alpha_q;
+          s2_kept_d  = kept;
         end
       end
     end
@@ -133,22 +156,19 @@ module qsa_pe_datapath #(
     assign busy_o    = busy;
     assign product   = '0;
     assign pp_count  = '0;
-    assign unused_s2 = ^{mul_x, s2_alpha_q, acc_step[0]};
+    assign unused_s2 = ^{mul_x, s2_kept_q, acc_step[0]};
   end else begin : g_parallel
     if (WithMult != 0) begin : g_mult
-      qsa_qs_mult #(.XWidth(SWidth), .Registered(0)) u_mult (
-        .clk_i,
-        .rst_ni,
+      qsa_naf_mult #(.XWidth(SWidth)) u_mult (
         .x_i       (mul_x),
-        .alpha_i   (s2_alpha_q),
-        .k_i,
+        .kept_i    (s2_kept_q),
         .p_o       (product),
         .pp_count_o(pp_count)
       );
     end else begin : g_no_mult
-      logic unused_k;
-      assign unused_k = ^k_i;
-      assign product  = PWidth'(mul_x);
+      logic unused_kept;
+      assign unused_kept = ^{k_i, s2_kept_q};
+      assign product     = PWidth'(mul_x);
       assign pp_count = '0;
     end
     assign acc_d  = clr_i ? '0 : ((s2_valid_q && s2_mul_q) ? acc_q + AccW'(product) : acc_q);
@@ -166,7 +186,7 @@ module qsa_pe_datapath #(
       s2_valid_q <= 1'b0;
       s2_sum_q   <= '0;
       s2_mul_q   <= 1'b0;
-      s2_alpha_q <= '0;
+      s2_kept_q  <= '0;
       acc_q      <= '0;
     end else begin
       s1_valid_q <= valid_i && !clr_i && !stall_i;
@@ -177,7 +197,7 @@ module qsa_pe_datapath #(
       s2_valid_q <= s2_valid_d;
       s2_sum_q   <= s2_sum_d;
       s2_mul_q   <= s2_mul_d;
-      s2_alpha_q <= s2_alpha_d;
+      s2_kept_q  <= s2_kept_d;
       acc_q      <= acc_d;
     end
   end
