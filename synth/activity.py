@@ -384,7 +384,7 @@ def self_test(out):
         if got != (4, 4):
             fails.append(f"{d}: AND gate inputs counted {got} (toggles, weighted), not (4, 4)")
     # the adder's sum glitches where it leaves (s_o, counted at the top as an output)
-    zd, ud = (sum(v[1] for (g, k), v in m[d][0].items() if k == "data") for d in ("zd", "ud"))
+    zd, ud = (wsum(shown[d], lambda g, kind: kind == "data") for d in ("zd", "ud"))
     if not zd or ud <= zd:
         fails.append(f"adder: unit delay counted {ud} toggles x fanout, zero delay {zd}: "
                      "no glitch seen")
@@ -609,8 +609,8 @@ def unit_delay_section(res, w):
     m = res["mult"]
     ex = res.get("exact_mult", {})
     if m.get("unit_delay") and ex.get("toggles_ud"):
+        runtime_z, exact_z = mult_per_multiply(res)
         exact = wsum(ex["toggles_ud"], data) / max(1, ex["multiplies"])
-        exact_z = wsum(ex["toggles"], data) / max(1, ex["multiplies"])
         w("The multipliers alone under unit delay, on the same stream of (S_v, α) pairs "
           f"(`exact_mult`: {exact:.1f} data toggles × fanout per multiply, a glitch factor of "
           f"{exact / exact_z:.2f}×):\n")
@@ -619,7 +619,7 @@ def unit_delay_section(res, w):
         w("|---:|---:|---:|---:|")
         for k, v in m["unit_delay"].items():
             pu = wsum(v, data) / max(1, m["multiplies"])
-            pz = wsum(m["k"][k], data) / max(1, m["multiplies"])
+            pz = runtime_z[k]
             w(f"| {k} | {pu:.1f} | {pu / exact:.2f}× | {pu / pz:.2f}× |")
         w("")
 
