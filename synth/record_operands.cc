@@ -12,9 +12,11 @@
 //                  MAC slots densely, L per cycle, with int8 weights of the float model
 //                  (per-filter symmetric: round(127·w / max|w|)), the same activations.
 //   mult.txt       "x alpha" per multiply the QSA PE issues (S_v, α), for the multiplier alone.
-//   meta.json      MAC slots, cycles and multiplies per layer.
+//   meta_L<L>.json MAC slots, cycles and multiplies per layer.
 //
 //   qsa_record_operands MODEL.onnx MODEL.qsa OUTDIR LANES [IMAGES] [SLOTS_PER_LAYER]
+// MODEL.qsa must be the encoding of MODEL.onnx (same layers and shapes); bad arguments, files
+// that cannot be read or written and a mismatched pair end with an error message and exit 1.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -24,9 +26,12 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "qsa/cmodel/arith.h"
 #include "qsa/cmodel/dataset.h"
 #include "qsa/cmodel/engine.h"
+#include "qsa/cmodel/error.h"
 #include "qsa/cmodel/float_model.h"
 #include "qsa/cmodel/model.h"
 #include "qsa/encoder/onnx_import.h"
@@ -55,28 +60,49 @@ std::string Hex(const std::vector<uint32_t>& lanes, int bits) {
   return s;
 }
 
-}  // namespace
+// Opens an output stream, or throws naming the file.
+std::ofstream OpenOut(const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw qsa::Error(path + ": cannot open for writing");
+  return f;
+}
 
-int main(int argc, char** argv) {
-  if (argc < 5) {
-    std::fprintf(stderr,
-                 "usage: qsa_record_operands MODEL.onnx MODEL.qsa OUTDIR LANES [IMAGES] "
-                 "[SLOTS_PER_LAYER]\n");
-    return 2;
+// The float network and the encoded one must have the same layers: the conventional PE's int8
+// weights come from the first, the QSA streams from the second.
+void CheckPair(const qsa::cmodel::FloatModel& fmodel, const qsa::cmodel::Model& model) {
+  if (fmodel.layers.size() != model.layers.size()) {
+    throw qsa::Error("the .qsa model has " + std::to_string(model.layers.size()) +
+                     " layers, the ONNX model " + std::to_string(fmodel.layers.size()) +
+                     ": not its encoding");
   }
-  const std::string outdir = argv[3];
-  const int lanes = std::atoi(argv[4]);
-  const int images = argc > 5 ? std::atoi(argv[5]) : 1;
-  const int64_t slots_per_layer = argc > 6 ? std::atoll(argv[6]) : 4000;
-  const qsa::cmodel::FloatModel fmodel = qsa::encoder::ImportOnnx(argv[1]);
-  const qsa::cmodel::Model model = qsa::cmodel::ReadModelFile(argv[2]);
+  for (size_t li = 0; li < model.layers.size(); ++li) {
+    const qsa::cmodel::LayerDesc& d = model.layers[li].desc;
+    const size_t want = size_t(d.out_c) * size_t(d.FanIn());
+    if (fmodel.layers[li].weights.size() != want) {
+      throw qsa::Error("layer " + std::to_string(li) + ": the ONNX model has " +
+                       std::to_string(fmodel.layers[li].weights.size()) +
+                       " weights, the .qsa model " + std::to_string(want) +
+                       ": not its encoding");
+    }
+  }
+}
+
+int Record(const std::string& onnx_path, const std::string& qsa_path, const std::string& outdir,
+           int lanes, int images, int64_t slots_per_layer) {
+  const qsa::cmodel::FloatModel fmodel = qsa::encoder::ImportOnnx(onnx_path);
+  const qsa::cmodel::Model model = qsa::cmodel::ReadModelFile(qsa_path);
+  CheckPair(fmodel, model);
   const qsa::cmodel::Engine engine(model);
   const qsa::cmodel::Dataset data = qsa::cmodel::LoadDataset("mnist:test").Head(images);
 
-  std::ofstream qf(outdir + "/qsa_L" + std::to_string(lanes) + ".txt");
-  std::ofstream cf(outdir + "/conv_L" + std::to_string(lanes) + ".txt");
-  std::ofstream mf(outdir + "/mult.txt");
-  std::ofstream meta(outdir + "/meta_L" + std::to_string(lanes) + ".json");
+  const std::string qpath = outdir + "/qsa_L" + std::to_string(lanes) + ".txt";
+  const std::string cpath = outdir + "/conv_L" + std::to_string(lanes) + ".txt";
+  const std::string mpath = outdir + "/mult.txt";
+  const std::string metapath = outdir + "/meta_L" + std::to_string(lanes) + ".json";
+  std::ofstream qf = OpenOut(qpath);
+  std::ofstream cf = OpenOut(cpath);
+  std::ofstream mf = OpenOut(mpath);
+  std::ofstream meta = OpenOut(metapath);
   meta << "{\"lanes\": " << lanes << ", \"images\": " << data.count << ", \"layers\": [";
   const std::vector<uint32_t> zero_lanes(size_t(lanes), 0);
 
@@ -168,5 +194,37 @@ int main(int argc, char** argv) {
     }
   }
   meta << "]}\n";
+  for (auto [f, path] : {std::pair<std::ofstream*, const std::string*>{&qf, &qpath},
+                         {&cf, &cpath}, {&mf, &mpath}, {&meta, &metapath}}) {
+    f->close();
+    if (!*f) throw qsa::Error(*path + ": write failed");
+  }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Records PE operand streams of real LeNet-5 layers for synth/activity.py.",
+               "qsa_record_operands"};
+  std::string onnx_path, qsa_path, outdir;
+  int lanes = 8;
+  int images = 1;
+  int64_t slots = 4000;
+  app.add_option("onnx", onnx_path, "Float model (.onnx)")->required()->check(CLI::ExistingFile);
+  app.add_option("qsa", qsa_path, "Its encoding (.qsa)")->required()->check(CLI::ExistingFile);
+  app.add_option("outdir", outdir, "Directory for the streams")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  app.add_option("lanes", lanes, "Lanes per PE")->required()->check(CLI::Range(1, 64));
+  app.add_option("images", images, "MNIST test images")->check(CLI::Range(1, 1 << 20));
+  app.add_option("slots", slots, "MAC slots sampled per layer")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return Record(onnx_path, qsa_path, outdir, lanes, images, slots);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qsa_record_operands: %s\n", e.what());
+    return 1;
+  }
 }
