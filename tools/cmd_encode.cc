@@ -97,6 +97,7 @@ void RunEncode(EncodeArgs& a) {
   opt.orient = ParseOrient(a.orient, "--orient");
   opt.mode = ParseMode(a.mode, "--mode");
   for (const std::string& spec : a.layer_overrides) ApplyLayerOverride(spec, opt);
+  if (!a.json.empty()) CheckWritable("--json", a.json);
   const cmodel::EnergyTable energy =
       cmodel::EnergyPreset(a.energy.empty() ? cmodel::DefaultEnergyPreset() : a.energy);
 

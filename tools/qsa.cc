@@ -5,12 +5,29 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "commands.h"
 #include "qsa/cmodel/error.h"
 
 namespace qsa::tools {
+
+void CheckWritable(const std::string& option, const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(fmt::format("{} {}: is a directory", option, path));
+  }
+  // WriteTextFile's temporary, created and removed again
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      throw Error(fmt::format("{} {}: cannot write ({})", option, path, std::strerror(errno)));
+    }
+  }
+  std::remove(tmp.c_str());
+}
 
 void WriteTextFile(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";

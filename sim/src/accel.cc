@@ -48,6 +48,9 @@ class TracedTwin final : public VerilatedFstC {
     model_ = std::make_unique<Vqsa_top_trace>(ctx_.get(), "qsa_top");
     model_->trace(this, 99);
     open(file.c_str());
+    // VerilatedFstC::open reports nothing when the file cannot be created: a run would then
+    // end without its waveform and without an error.
+    if (!isOpen()) throw ConfigError(fmt::format("trace {}: cannot open for writing", file));
   }
   ~TracedTwin() override {
     close();
