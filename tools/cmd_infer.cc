@@ -277,7 +277,8 @@ void AddInferCommand(CLI::App& app) {
   cmd->add_option("--limit", args->limit, "Run only the first N images (0 = all)");
   cmd->add_option("--threads", args->threads, "Worker threads")->capture_default_str();
   cmd->add_option("--energy", args->energy, "Energy preset: horowitz45 (default), paper, lpddr4");
-  cmd->add_option("--k", args->k, "Override the quality knob k of every layer (0 = exact)");
+  cmd->add_option("--k", args->k, "Override the quality knob k of every layer (0 = exact)")
+      ->check(CLI::Range(0, cmodel::kMaxK));
   CLI::Option* vec_rows = cmd->add_option("--vec-rows", args->vec_rows,
                   "Vectors of one filter a PE holds (Vmax) in the modelled build; a larger value "
                   "than the RTL's runs layers the hardware refuses (reference model only)")

@@ -232,7 +232,8 @@ void AddSimCommand(CLI::App& app) {
   cmd->add_option("--limit", args->limit, "Images to run")->capture_default_str();
   cmd->add_option("--trace", args->trace, "Write an FST waveform of the whole run to FILE");
   cmd->add_option("--energy", args->energy, "Energy preset: horowitz45 (default), paper, lpddr4");
-  cmd->add_option("--k", args->k, "Override the quality knob k of every layer (0 = exact)");
+  cmd->add_option("--k", args->k, "Override the quality knob k of every layer (0 = exact)")
+      ->check(CLI::Range(0, cmodel::kMaxK));
   cmd->add_option("--seed", args->seed, "Seed of the DRAM model's random back-pressure")
       ->capture_default_str();
   cmd->add_option("--stall", args->stall,

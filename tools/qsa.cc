@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
   CLI::App app{
       "qsa: quality-scalable DNN accelerator tools (encoder, reference model, co-simulation)"};
   app.require_subcommand(1);
+  // Option errors read like every other bad input (docs/cli.md): "qsa: error: ...", exit 1.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("qsa: error: {}\nRun with --help for more information.\n", e.what());
+  });
   qsa::tools::AddEncodeCommand(app);
   qsa::tools::AddInspectCommand(app);
   qsa::tools::AddInferCommand(app);
@@ -60,7 +64,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help exits 0; any other parse error is bad input
+    return app.exit(e) == 0 ? 0 : 1;
   } catch (const qsa::Error& e) {
     fmt::print(stderr, "qsa: error: {}\n", e.what());
     return 1;
