@@ -26,7 +26,11 @@ def run(cmd, log):
     shown = " ".join(cmd)
     print(f"$ {shown}", flush=True)
     log.append(shown)
-    p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    except OSError as e:  # the program itself is missing or not executable
+        sys.exit(f"run_bench: cannot run {cmd[0]}: {e.strerror} (build first: make build)")
     if p.returncode != 0:
         sys.stderr.write(p.stdout + p.stderr)
         sys.exit(f"run_bench: command failed ({p.returncode}): {shown}")

@@ -31,8 +31,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def run(cmd, **kw):
     """Runs cmd (a list) from the repository root; fails loudly; returns stdout."""
-    p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                       **kw)
+    try:
+        p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, **kw)
+    except OSError as e:  # the program itself is missing or not executable
+        sys.exit(f"sim_speed: cannot run {cmd[0]}: {e.strerror} (build first: make build)")
     if p.returncode != 0:
         sys.stderr.write(p.stdout + p.stderr)
         sys.exit(f"sim_speed: command failed ({p.returncode}): {' '.join(cmd)}")

@@ -34,8 +34,11 @@ TARGET = 0.40
 
 
 def sh(cmd, **kw):
-    p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, **kw)
+    try:
+        p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, **kw)
+    except OSError as e:  # the program itself is missing or not executable
+        raise SystemExit(f"activity: cannot run {cmd[0]}: {e.strerror} (build first: make build)")
     if p.returncode != 0:
         sys.stderr.write(p.stdout[-4000:])
         raise SystemExit(f"activity: failed: {' '.join(cmd)}")

@@ -350,6 +350,8 @@ def main():
         for j in todo:
             print(j["name"], j["top"], j["params"])
         return 0
+    if not todo:
+        sys.exit(f"run_synth: no job matches --only {a.only!r} (--list shows the jobs)")
     os.makedirs(a.out, exist_ok=True)
     lib = filtered_lib(a.out)
     rpath = os.path.join(a.out, "results.json")
