@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "qsa/cmodel/error.h"
@@ -50,6 +51,16 @@ void FloatModel::Validate(const std::string& origin) const {
       fail("weights", fmt::format("{} values, expected {}", l.weights.size(), g.Weights()));
     if (l.bias.size() != static_cast<size_t>(l.out_c))
       fail("bias", fmt::format("{} values, expected {}", l.bias.size(), l.out_c));
+    // A NaN or infinity would pass through the encoder's search as a silent wrong code (a NaN
+    // compares false everywhere) and through float inference as a wrong class.
+    for (const auto& [field, values] : {std::pair{"weights", &l.weights}, {"bias", &l.bias}}) {
+      const auto bad = std::find_if(values->begin(), values->end(),
+                                    [](float v) { return !std::isfinite(v); });
+      if (bad != values->end()) {
+        fail(field, fmt::format("value {} is {}; every weight and bias must be finite",
+                                bad - values->begin(), *bad));
+      }
+    }
     expected = g.Out();
   }
 }

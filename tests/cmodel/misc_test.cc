@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <limits>
+#include <string>
 
 #include "qsa/cmodel/accounting.h"
 #include "qsa/cmodel/dataset.h"
@@ -126,6 +128,36 @@ TEST(FloatModel, ValidateRejectsBrokenChains) {
   m.layers[1].in = {1, 1, 8};
   m.layers[1].weights.pop_back();
   EXPECT_THROW(m.Validate(), FormatError);
+}
+
+TEST(FloatModel, ValidateRejectsNonFiniteParameters) {
+  FloatModel m;
+  m.name = "f";
+  m.input = {4, 4, 1};
+  FloatLayer l;
+  l.name = "c";
+  l.in = {4, 4, 1};
+  l.out_c = 2;
+  l.kernel_h = l.kernel_w = 3;
+  l.weights.assign(18, 0.5f);
+  l.bias.assign(2, 0.0f);
+  m.layers.push_back(l);
+  EXPECT_NO_THROW(m.Validate("m.onnx"));
+  const auto message = [&] {
+    try {
+      m.Validate("m.onnx");
+    } catch (const FormatError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  m.layers[0].weights[7] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(message(),
+            "m.onnx: layer 0 (c): weights: value 7 is nan; every weight and bias must be finite");
+  m.layers[0].weights[7] = 0.5f;
+  m.layers[0].bias[1] = -std::numeric_limits<float>::infinity();
+  EXPECT_EQ(message(),
+            "m.onnx: layer 0 (c): bias: value 1 is -inf; every weight and bias must be finite");
 }
 
 TEST(FloatModel, ConvAndPoolByHand) {
