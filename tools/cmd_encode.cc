@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -76,11 +77,15 @@ void ApplyLayerOverride(const std::string& spec, encoder::EncodeOptions& options
   encoder::LayerOptions& o = options.per_layer[size_t(index)];
   std::stringstream items(spec.substr(colon + 1));
   std::string item;
+  std::set<std::string> seen;
   while (std::getline(items, item, ',')) {
     const size_t eq = item.find('=');
     if (eq == std::string::npos) throw ConfigError(fmt::format("{}: '{}' is not key=value", what, item));
     const std::string key = item.substr(0, eq);
     const std::string value = item.substr(eq + 1);
+    if (!seen.insert(key).second) {
+      throw ConfigError(fmt::format("{}: key '{}' given twice", what, key));
+    }
     if (key == "bits") o.bits = ParseInt(value, what);
     else if (key == "phi") o.phi = ParseInt(value, what);
     else if (key == "vector") o.vector_len = ParseInt(value, what);
@@ -97,7 +102,8 @@ void RunEncode(EncodeArgs& a) {
   opt.orient = ParseOrient(a.orient, "--orient");
   opt.mode = ParseMode(a.mode, "--mode");
   for (const std::string& spec : a.layer_overrides) ApplyLayerOverride(spec, opt);
-  if (!a.json.empty()) CheckWritable("--json", a.json);
+  CheckWritable("-o", a.out, {a.model});
+  if (!a.json.empty()) CheckWritable("--json", a.json, {a.model, a.out});
   const cmodel::EnergyTable energy =
       cmodel::EnergyPreset(a.energy.empty() ? cmodel::DefaultEnergyPreset() : a.energy);
 

@@ -245,7 +245,7 @@ void RunInfer(InferArgs& a) {
     throw ConfigError("--layers needs --deployed OUT.qsa");
   }
   if (a.limit < 0) throw ConfigError("--limit must be >= 0 (0 = all images)");
-  if (!a.json.empty()) CheckWritable("--json", a.json);
+  if (!a.json.empty()) CheckWritable("--json", a.json, {a.model, a.fp32, a.deployed});
   if (!a.fp32.empty() && a.vec_rows_given) {
     throw ConfigError("--vec-rows models a build for an encoded model; it does not apply to --fp32");
   }

@@ -46,8 +46,8 @@ uint32_t Le32(const std::vector<uint8_t>& b, size_t at) {
 }
 
 void RunInspect(const InspectArgs& a) {
-  if (!a.json.empty()) CheckWritable("--json", a.json);
-  if (!a.weights.empty()) CheckWritable("--weights", a.weights);
+  if (!a.json.empty()) CheckWritable("--json", a.json, {a.file});
+  if (!a.weights.empty()) CheckWritable("--weights", a.weights, {a.file, a.json});
   std::ifstream in(a.file, std::ios::binary);
   if (!in) throw FormatError(fmt::format("{}: cannot open", a.file));
   const std::vector<uint8_t> bytes(std::istreambuf_iterator<char>(in), {});

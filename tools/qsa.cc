@@ -7,16 +7,42 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
+#include <string_view>
 
 #include "commands.h"
 #include "qsa/cmodel/error.h"
 
 namespace qsa::tools {
 
-void CheckWritable(const std::string& option, const std::string& path) {
+namespace {
+
+// Whether a and b name the same file: the same inode when both exist (links included), else
+// the same path once made absolute and normalized (an output that does not exist yet).
+bool SameFile(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::error_code ec;
+  if (std::filesystem::exists(a, ec) && std::filesystem::exists(b, ec)) {
+    return std::filesystem::equivalent(a, b, ec);
+  }
+  const std::filesystem::path ca = std::filesystem::weakly_canonical(a, ec);
+  if (ec) return false;
+  const std::filesystem::path cb = std::filesystem::weakly_canonical(b, ec);
+  return !ec && ca == cb;
+}
+
+}  // namespace
+
+void CheckWritable(const std::string& option, const std::string& path,
+                   std::initializer_list<std::string_view> inputs) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw Error(fmt::format("{} {}: is a directory", option, path));
+  }
+  for (const std::string_view input : inputs) {
+    if (!input.empty() && SameFile(path, input)) {
+      throw Error(fmt::format("{} {}: is the same file as {}, which it would overwrite", option,
+                              path, input));
+    }
   }
   // WriteTextFile's temporary, created and removed again
   const std::string tmp = path + ".tmp";
