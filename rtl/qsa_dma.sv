@@ -1,9 +1,15 @@
-// QSA DMA engine: one AXI4 master port, one byte-addressed command at a time.
+// QSA DMA engine: one AXI4 master port, byte-addressed commands, in order.
 //
 // Command: cmd_addr_i (any byte alignment) and cmd_len_i bytes (>= 1), read or write, accepted
-// with cmd_valid_i && cmd_ready_o (cmd_ready_o is high only when idle). Every command ends
-// with a one-cycle done_o pulse; err_o, err_code_o and err_addr_o are valid with it and hold
-// until the next command is accepted.
+// with cmd_valid_i && cmd_ready_o. cmd_ready_o is high when idle, and also while a read runs
+// whose bursts have all been requested (no error seen, none queued yet) for a READ command
+// (cmd_write_i low): that read is queued behind the current one, its bursts are requested
+// at once (within MaxReads outstanding for both) and its beats follow the current read's on
+// the stream, so the DRAM latency of back-to-back reads overlaps (command queueing; at most
+// one queued). Commands complete in the order accepted. Every command ends with a one-cycle
+// done_o pulse; err_o, err_code_o and err_addr_o are valid with it and hold until the next
+// done_o (or the next command accepted while idle). Between two reads' streams the engine
+// takes no beat for one cycle: the first read's done_o cycle.
 //   err_code_o  0 ERR_NONE    no error; err_addr_o = cmd_addr_i
 //               1 ERR_WINDOW  [addr, addr+len) is not inside [win_base_i, win_limit_i): no AXI
 //                             transaction at all; err_addr_o = cmd_addr_i
@@ -11,7 +17,9 @@
 //                             bursts already issued are completed on AXI (a read's outstanding
 //                             bursts have all their beats handshaken, a write burst its B
 //                             accepted). err_addr_o = address of the failing R beat, or AWADDR
-//                             of the burst whose B failed (both beat-aligned).
+//                             of the burst whose B failed (both beat-aligned). A read queued
+//                             behind a failed one is abandoned too: its bursts already issued
+//                             are drained and it ends with the same ERR_AXI and address.
 // A command with cmd_len_i == 0 completes at once with no transaction and no error.
 // win_base_i/win_limit_i are sampled with the command; the limit is exclusive.
 //
@@ -182,6 +190,17 @@ module qsa_dma #(
   logic [1:0]               err_code_q, err_code_d;
   logic [AddrWidth-1:0]     err_addr_q, err_addr_d;
   logic                     err_dec_q, err_dec_d;
+  // The queued read (accepted while the current one streams): its first beat and beats for the
+  // R side, its outcome if it needs no transaction (ERR_WINDOW; or no beat), its bursts
+  // outstanding (qobs), and whether the AR side works on it (ar_nx: the current one's bursts
+  // are all requested then).
+  logic                     q_valid_q, q_valid_d;
+  logic [BeatAddrWidth-1:0] q_beat_q, q_beat_d;
+  logic [BeatCntWidth-1:0]  q_beats_q, q_beats_d;
+  logic [1:0]               q_err_q, q_err_d;
+  logic [AddrWidth-1:0]     q_addr_q, q_addr_d;
+  logic [ObsWidth-1:0]      qobs_q, qobs_d;
+  logic                     ar_nx_q, ar_nx_d;
 
   // ---------------------------------------------------------------------------------------
   // Command decode (only meaningful while idle). Constant part-selects are continuous
@@ -270,12 +289,20 @@ module qsa_dma #(
   // and no error was seen; an AR once valid stays valid until accepted (ar_hold_q), even if an
   // error arrives meanwhile (its burst is then drained as well). R beats are taken only while a
   // burst is outstanding.
+  logic q_accept;  // a read may be queued behind the current one now
+  logic ar_on;     // the AR side may request: a read runs, or ends with a queued one behind
+  logic [ObsWidth:0] obs_all;
+
   assign r_drop          = (err_code_q == ERR_AXI);
-  assign cmd_ready_o     = (state_q == ST_IDLE);
+  assign q_accept        = (state_q == ST_READ) && !write_q && (req_left_q == '0) && !ar_hold_q
+                           && !q_valid_q && !r_drop && !cmd_write_i;
+  assign cmd_ready_o     = (state_q == ST_IDLE) || q_accept;
   assign done_o          = (state_q == ST_DONE);
-  assign m_axi_arvalid_o = (state_q == ST_READ)
+  assign ar_on           = !write_q && ((state_q == ST_READ) || ((state_q == ST_DONE) && ar_nx_q));
+  assign obs_all         = (ObsWidth + 1)'(obs_q) + (ObsWidth + 1)'(qobs_q);
+  assign m_axi_arvalid_o = ar_on
                            && (ar_hold_q || ((req_left_q != '0) && !r_drop
-                                             && (obs_q < ObsWidth'(MaxReads))));
+                                             && (obs_all < (ObsWidth + 1)'(MaxReads))));
   assign m_axi_awvalid_o = (state_q == ST_ADDR);
   assign rd_valid_o      = (state_q == ST_READ) && (obs_q != '0) && m_axi_rvalid_i
                            && !rresp_err && !r_drop;
@@ -306,6 +333,37 @@ module qsa_dma #(
     err_code_d   = err_code_q;
     err_addr_d   = err_addr_q;
     err_dec_d    = err_dec_q;
+    q_valid_d    = q_valid_q;
+    q_beat_d     = q_beat_q;
+    q_beats_d    = q_beats_q;
+    q_err_d      = q_err_q;
+    q_addr_d     = q_addr_q;
+    qobs_d       = qobs_q;
+    ar_nx_d      = ar_nx_q;
+
+    // The AR side of a read (and of the read queued behind it), in ST_READ and ST_DONE
+    if (ar_on) begin
+      ar_hold_d = m_axi_arvalid_o && !m_axi_arready_i;
+      if (ar_hs) begin
+        beat_d     = beat_q + BeatAddrWidth'(burst_beats);
+        req_left_d = req_left_q - BeatCntWidth'(burst_beats);
+        if (ar_nx_q) qobs_d = qobs_q + ObsWidth'(1);
+      end
+    end
+
+    // A read queued behind the current one (q_accept: the AR side is free, so it starts on it)
+    if (cmd_valid_i && q_accept) begin
+      q_valid_d = 1'b1;
+      q_beat_d  = cmd_beat;
+      q_beats_d = cmd_empty ? '0 : cmd_beats;
+      q_addr_d  = cmd_addr_i;
+      q_err_d   = (!cmd_empty && !cmd_in_window) ? ERR_WINDOW : ERR_NONE;
+      if (!cmd_empty && cmd_in_window) begin
+        beat_d     = cmd_beat;
+        req_left_d = cmd_beats;
+        ar_nx_d    = 1'b1;
+      end
+    end
 
     case (state_q)
       ST_IDLE: begin
@@ -316,6 +374,9 @@ module qsa_dma #(
           req_left_d  = cmd_beats;
           r_beat_d    = cmd_beat;
           obs_d       = '0;
+          qobs_d      = '0;
+          q_valid_d   = 1'b0;
+          ar_nx_d     = 1'b0;
           burst_left_d = '0;
           first_d     = 1'b1;
           first_off_d = cmd_off;
@@ -343,15 +404,10 @@ module qsa_dma #(
       end
 
       // The AR side (beat_q, req_left_q) and the R side (r_beat_q, left_q, burst_left_q) move
-      // independently; obs_q counts the bursts between them. The read ends once no burst is
-      // outstanding or about to be accepted and either every beat arrived or an error stopped
-      // the requests.
+      // independently; obs_q counts the current read's bursts between them (qobs_q the queued
+      // read's). The read ends once every beat arrived, or, after an error stopped the
+      // requests, once none of its bursts is outstanding or about to be accepted.
       ST_READ: begin
-        ar_hold_d = m_axi_arvalid_o && !m_axi_arready_i;
-        if (ar_hs) begin
-          beat_d     = beat_q + BeatAddrWidth'(burst_beats);
-          req_left_d = req_left_q - BeatCntWidth'(burst_beats);
-        end
         if (r_hs) begin
           r_beat_d     = r_beat_q + BeatAddrWidth'(1);
           left_d       = left_q - BeatCntWidth'(1);
@@ -362,8 +418,9 @@ module qsa_dma #(
             err_dec_d  = m_axi_rresp_i[0];
           end
         end
-        obs_d = obs_q + ObsWidth'(ar_hs) - ObsWidth'(r_end);
-        if ((obs_d == '0) && !ar_hold_d && ((left_d == '0) || (err_code_d == ERR_AXI))) begin
+        obs_d = obs_q + ObsWidth'(ar_hs && !ar_nx_q) - ObsWidth'(r_end);
+        if ((obs_d == '0) && !(ar_hold_d && !ar_nx_d)
+            && ((left_d == '0) || (err_code_d == ERR_AXI))) begin
           state_d = ST_DONE;
         end
       end
@@ -393,8 +450,26 @@ module qsa_dma #(
         end
       end
 
+      // done_o. A queued read becomes the current one (its bursts outstanding with it); one
+      // that needs no transaction ends at once. After ERR_AXI it is abandoned: it keeps the
+      // error, requests nothing more and drains what it has outstanding.
       ST_DONE: begin
         state_d = ST_IDLE;
+        if (q_valid_q) begin
+          q_valid_d    = 1'b0;
+          r_beat_d     = q_beat_q;
+          left_d       = q_beats_q;
+          burst_left_d = '0;
+          obs_d        = qobs_d;
+          qobs_d       = '0;
+          ar_nx_d      = 1'b0;
+          if (!r_drop) begin
+            err_code_d = q_err_q;
+            err_addr_d = q_addr_q;
+            err_dec_d  = 1'b0;
+          end
+          state_d = ((q_err_q != ERR_NONE) || (q_beats_q == '0)) ? ST_DONE : ST_READ;
+        end
       end
 
       default: begin
@@ -421,6 +496,13 @@ module qsa_dma #(
       err_code_q   <= ERR_NONE;
       err_addr_q   <= '0;
       err_dec_q    <= 1'b0;
+      q_valid_q    <= 1'b0;
+      q_beat_q     <= '0;
+      q_beats_q    <= '0;
+      q_err_q      <= ERR_NONE;
+      q_addr_q     <= '0;
+      qobs_q       <= '0;
+      ar_nx_q      <= 1'b0;
     end else begin
       state_q      <= state_d;
       write_q      <= write_d;
@@ -438,6 +520,13 @@ module qsa_dma #(
       err_code_q   <= err_code_d;
       err_addr_q   <= err_addr_d;
       err_dec_q    <= err_dec_d;
+      q_valid_q    <= q_valid_d;
+      q_beat_q     <= q_beat_d;
+      q_beats_q    <= q_beats_d;
+      q_err_q      <= q_err_d;
+      q_addr_q     <= q_addr_d;
+      qobs_q       <= qobs_d;
+      ar_nx_q      <= ar_nx_d;
     end
   end
 

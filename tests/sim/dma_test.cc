@@ -140,6 +140,69 @@ class DmaBench {
     return o;
   }
 
+  /// A read command of RunQueued.
+  struct ReadCmd {
+    uint32_t addr = 0, len = 0, win_base = 0, win_limit = 0;
+  };
+  /// Presents the read commands back to back (each as soon as the one before was accepted,
+  /// which qsa_dma allows while the earlier read streams) until every one has had its done_o.
+  /// Outcome i holds command i's done_o fields and the beats taken while it was the oldest
+  /// command not yet done; `queued` counts commands accepted before the previous one's done_o.
+  std::vector<Outcome> RunQueued(const std::vector<ReadCmd>& cmds, int* queued = nullptr,
+                                 uint64_t* cycles = nullptr) {
+    std::vector<Outcome> out(cmds.size());
+    size_t next = 0, oldest = 0;  // next command to present; oldest not done
+    bool cons_ready = rng_.Chance(cons_prob_);
+    int q = 0;
+    uint64_t cyc = 0;
+    for (; cyc < kCmdTimeout && oldest < cmds.size(); ++cyc) {
+      AxiSlaveOut s;
+      dram_.Drive(s);
+      ApplyAxiSlaveOut(s, *top_);
+      const bool cmd_valid = next < cmds.size();
+      const ReadCmd c = cmd_valid ? cmds[next] : ReadCmd{};
+      top_->cmd_valid_i = cmd_valid;
+      top_->cmd_write_i = 0;
+      top_->cmd_addr_i = c.addr;
+      top_->cmd_len_i = c.len;
+      top_->win_base_i = c.win_base;
+      top_->win_limit_i = c.win_limit;
+      top_->wr_valid_i = 0;
+      top_->rd_ready_i = cons_ready;
+      top_->clk_i = 0;
+      top_->eval();
+
+      const AxiMasterOut m = SampleAxiMasterOut(*top_);
+      const bool cmd_hs = cmd_valid && top_->cmd_ready_o;
+      Outcome& o = out[oldest];
+      if (top_->rd_valid_o && cons_ready) {
+        o.beats.push_back(top_->rd_data_o);
+        const ReadCmd& oc = cmds[oldest];
+        const bool last = static_cast<int64_t>(o.beats.size()) == CoverBeats(oc.addr, oc.len);
+        if ((top_->rd_last_o != 0) != last) o.last_ok = false;
+      }
+      o.pulses_rd += top_->beats_rd_o;
+      const bool done = top_->done_o != 0;
+      if (done) {
+        o.done = true;
+        o.err = top_->err_o != 0;
+        o.code = top_->err_code_o;
+        o.err_addr = top_->err_addr_o;
+        o.decerr = DecErr(*top_);
+      }
+      if (cmd_hs && next > oldest && !(done && next == oldest + 1)) ++q;
+      dram_.Tick(m, s);
+      top_->clk_i = 1;
+      top_->eval();
+      if (cmd_hs) ++next;
+      if (done) ++oldest;
+      cons_ready = rng_.Chance(cons_prob_);
+    }
+    if (queued) *queued = q;
+    if (cycles) *cycles = cyc;
+    return out;
+  }
+
   /// Idle cycles (no command), e.g. to let the DRAM drain.
   void Idle(int n) {
     for (int i = 0; i < n; ++i) {
@@ -410,6 +473,119 @@ TEST(DmaCosim, ReadErrorDrainsTheOutstandingBursts) {
   EXPECT_EQ(t.dram().counters().r_beats, 4 * kMaxBurst);
   EXPECT_EQ(o.pulses_rd, 4 * kMaxBurst);
   ExpectDrainedThenRecovers(t, kBase + 0x1003);
+}
+
+// Reads queued behind the current one: each command's beats are its own (rd_last_o on its last),
+// the done pulses come in order, and the DRAM latency of the next read overlaps the current
+// one's beats. Random lengths and alignments, stalls and consumer back-pressure.
+TEST(DmaCosim, QueuedReadsStreamInOrder) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    DramConfig cfg;
+    cfg.base = kBase;
+    cfg.size = kSize;
+    cfg.read_latency = 3 + static_cast<int>(seed * 7 % 30);
+    cfg.stall_prob = seed % 2 ? 0.0 : 0.3;
+    cfg.seed = seed;
+    DmaBench t(cfg, seed, 1.0, seed % 3 ? 1.0 : 0.6);
+    Rng rng(seed + 100);
+    std::vector<uint8_t> image(kSize);
+    for (auto& b : image) b = static_cast<uint8_t>(rng.Next());
+    t.dram().Write(kBase, image);
+    std::vector<DmaBench::ReadCmd> cmds;
+    for (int i = 0; i < 12; ++i) {
+      const uint32_t len = 1 + static_cast<uint32_t>(rng.Next() % (i % 3 ? 300 : 1500));
+      const uint32_t addr = kBase + static_cast<uint32_t>(rng.Next() % (kSize - len));
+      cmds.push_back({addr, len, kBase, kBase + kSize});
+    }
+    int queued = 0;
+    const std::vector<Outcome> out = t.RunQueued(cmds, &queued);
+    for (size_t i = 0; i < cmds.size(); ++i) {
+      SCOPED_TRACE("command " + std::to_string(i));
+      ASSERT_TRUE(out[i].done);
+      EXPECT_FALSE(out[i].err);
+      EXPECT_TRUE(out[i].last_ok);
+      const uint64_t first = cmds[i].addr & ~uint64_t{kStrb - 1};
+      const int64_t n = CoverBeats(cmds[i].addr, cmds[i].len);
+      ASSERT_EQ(static_cast<int64_t>(out[i].beats.size()), n);
+      for (int64_t b = 0; b < n; ++b) {
+        uint64_t want = 0;
+        for (int lane = 0; lane < kStrb; ++lane) {
+          want |= uint64_t{image[first - kBase + static_cast<uint64_t>(b * kStrb + lane)]}
+                  << (8 * lane);
+        }
+        ASSERT_EQ(out[i].beats[static_cast<size_t>(b)], want) << "beat " << b;
+      }
+    }
+    EXPECT_GE(queued, 6);  // most commands were taken while the one before still streamed
+    EXPECT_EQ(t.dram().counters().protocol_errors, 0) << Messages(t.dram());
+  }
+
+  // Without stalls two reads queued take the latency about once: 20 + 64 + 64 beats and the
+  // done cycle between them, against 2 x (20 + 64) one after the other.
+  DramConfig cfg;
+  cfg.base = kBase;
+  cfg.size = kSize;
+  cfg.read_latency = 20;
+  DmaBench t(cfg, 9, 1.0, 1.0);
+  uint64_t both = 0;
+  const std::vector<Outcome> out =
+      t.RunQueued({{kBase, 512, kBase, kBase + kSize}, {kBase + 4096, 512, kBase, kBase + kSize}},
+                  nullptr, &both);
+  ASSERT_TRUE(out[0].done && out[1].done);
+  EXPECT_LE(both, 20U + 128 + 6);
+  const Outcome a = t.Run(false, kBase, 512, kBase, kBase + kSize);
+  const Outcome b = t.Run(false, kBase + 4096, 512, kBase, kBase + kSize);
+  EXPECT_GE(a.cycles + b.cycles, 2U * (20 + 64));
+}
+
+// A queued read that needs no transaction (outside the window, or no byte) ends in order after
+// the current one, with its own result; one queued behind a read that fails is abandoned with
+// the same ERR_AXI, its bursts drained, and the engine then takes new commands.
+TEST(DmaCosim, QueuedReadsWindowEmptyAndError) {
+  {
+    DmaBench t(ErrorConfig(), 11, 1.0, 0.8);
+    const AxiDramCounters before = t.dram().counters();
+    const std::vector<Outcome> out = t.RunQueued({{kBase + 0x100, 300, kBase, kBase + kSize},
+                                                  {kBase + 0x40, 64, kBase + 0x80, kBase + kSize},
+                                                  {kBase + 0x200, 0, kBase, kBase + kSize},
+                                                  {kBase + 0x303, 20, kBase, kBase + kSize}});
+    ASSERT_EQ(out.size(), 4U);
+    for (const Outcome& o : out) ASSERT_TRUE(o.done);
+    EXPECT_FALSE(out[0].err);
+    EXPECT_EQ(static_cast<int64_t>(out[0].beats.size()), CoverBeats(kBase + 0x100, 300));
+    EXPECT_EQ(out[1].code, 1);
+    EXPECT_EQ(out[1].err_addr, kBase + 0x40);
+    EXPECT_TRUE(out[1].beats.empty());
+    EXPECT_FALSE(out[2].err);
+    EXPECT_TRUE(out[2].beats.empty());
+    EXPECT_FALSE(out[3].err);
+    EXPECT_EQ(static_cast<int64_t>(out[3].beats.size()), CoverBeats(kBase + 0x303, 20));
+    EXPECT_EQ(t.dram().counters().ar_bursts - before.ar_bursts,
+              (CoverBeats(kBase + 0x100, 300) + kMaxBurst - 1) / kMaxBurst + 1);
+  }
+  {
+    DramConfig cfg;
+    cfg.base = kBase;
+    cfg.size = kSize;
+    cfg.read_latency = 20;
+    cfg.error_base = kBase + 0x818;  // beat 3 of the first command
+    cfg.error_size = 1;
+    DmaBench t(cfg, 12, 1.0, 1.0);
+    const std::vector<Outcome> out = t.RunQueued({{kBase + 0x800, 40, kBase, kBase + kSize},
+                                                  {kBase + 0x900, 1024, kBase, kBase + kSize}});
+    ASSERT_TRUE(out[0].done && out[1].done);
+    EXPECT_EQ(out[0].code, 2);
+    EXPECT_EQ(out[0].err_addr, kBase + 0x818);
+    EXPECT_EQ(out[0].beats.size(), 3U);
+    EXPECT_EQ(out[1].code, 2);
+    EXPECT_EQ(out[1].err_addr, kBase + 0x818);
+    EXPECT_TRUE(out[1].beats.empty());
+    // What was requested was drained: beats on AXI = bursts requested x their lengths.
+    EXPECT_EQ(t.dram().counters().r_beats, out[0].pulses_rd + out[1].pulses_rd);
+    EXPECT_LE(t.dram().counters().ar_bursts, 1 + 4);
+    ExpectDrainedThenRecovers(t, kBase + 0x1003);
+  }
 }
 
 TEST(DmaCosim, WriteSlvErrReportsTheBurstAddress) {
