@@ -179,6 +179,19 @@ TEST(QsaTop, CycleEstimateTracksTheRtl) {
 
 // The estimate's burst limit and outstanding reads (kMaxBurst, kMaxReads) are the MaxBurst and
 // MaxReads qsa_top is built with.
+// A waveform file that cannot be created is an error when the Accel is made, not a run that ends
+// without its waveform (VerilatedFstC::open says nothing).
+TEST(QsaTop, TraceThatCannotBeOpenedIsAnError) {
+  AccelConfig cfg = SmokeConfig();
+  cfg.trace_fst = "/nonexistent_qsa_dir/x.fst";
+  try {
+    Accel accel(cfg);
+    ADD_FAILURE() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("trace"), std::string::npos) << e.what();
+  }
+}
+
 TEST(QsaTop, MaxBurstIsTheBuilds) {
   std::ifstream f(QSA_SOURCE_DIR "/rtl/qsa_top.sv");
   ASSERT_TRUE(f) << "cannot read rtl/qsa_top.sv";
