@@ -9,8 +9,10 @@
 //            and the cycle table), α's and biases into the PEs, then one qsa_compute job over
 //            the band; needs the band's input half loaded and its output half free;
 //   store    band b's output (qsa_out_buf half b mod 2) -> DRAM, while the next band computes.
-// The DMA serves one command at a time; when it is idle the store goes first, then the group
-// load, then the input load.
+// The DMA serves commands in order; when it is idle the store goes first, then the group load,
+// then the input load. A read (a group load's codes, α's or biases, or an input load) may be
+// queued behind the read in flight (qsa_dma command queueing), so its DRAM latency overlaps
+// that read's beats; the descriptor and the stores wait for an idle DMA.
 //
 // Layer i reads ACT_ADDR[i mod 2] and writes ACT_ADDR[(i+1) mod 2]; section offsets of the
 // descriptor are relative to MODEL_BASE.
@@ -243,7 +245,8 @@ module qsa_seq #(
   localparam logic [2:0] OwnActIn = 3'd4;
   localparam logic [2:0] OwnStore = 3'd5;
 
-  logic [2:0]  own_d, own_q;
+  logic [2:0]  own_d, own_q;            // the command in flight (its beats on the stream)
+  logic [2:0]  own_nx_d, own_nx_q;      // a read queued behind it (OwnNone: none)
   logic        abort_d, abort_q;        // an error was reported: finish the command, stop
 
   // requests
@@ -252,30 +255,40 @@ module qsa_seq #(
   logic [DmaLenWidth-1:0] gl_len, ld_len, st_len;
   logic [2:0]  gl_own;                  // OwnCodes or OwnAlpha
   logic        grant_desc, grant_gl, grant_ld, grant_st;
+  logic        sel_desc, sel_gl, sel_ld, sel_st;  // the command presented (granted when ready)
   logic        gl_urgent, ld_urgent;    // the next job waits for the group / input load
-  logic        dma_idle;
+  logic        own_idle, can_queue, can_read;
 
-  assign dma_idle   = (own_q == OwnNone) && dma_cmd_ready_i && !abort_q;
-  assign grant_st   = dma_idle && req_st;
-  assign grant_desc = dma_idle && !req_st && req_desc;
-  assign grant_gl   = dma_idle && !req_st && !req_desc && req_gl
-                      && (gl_urgent || !(req_ld && ld_urgent));
-  assign grant_ld   = dma_idle && !req_st && !req_desc && req_ld && !grant_gl && !gl_urgent;
+  // The command presented does not depend on dma_cmd_ready_i (the DMA's ready depends on
+  // dma_cmd_write_o). A read is queued only behind a group or input load, and not while a store
+  // waits (it goes at the next idle DMA).
+  assign own_idle   = (own_q == OwnNone) && !abort_q;
+  assign can_queue  = (own_q == OwnCodes || own_q == OwnAlpha || own_q == OwnActIn)
+                      && (own_nx_q == OwnNone) && !abort_q && !req_st;
+  assign can_read   = own_idle ? (!req_st && !req_desc) : can_queue;
+  assign sel_st     = own_idle && req_st;
+  assign sel_desc   = own_idle && !req_st && req_desc;
+  assign sel_gl     = can_read && req_gl && (gl_urgent || !(req_ld && ld_urgent));
+  assign sel_ld     = can_read && req_ld && !sel_gl && !gl_urgent;
+  assign grant_st   = sel_st && dma_cmd_ready_i;
+  assign grant_desc = sel_desc && dma_cmd_ready_i;
+  assign grant_gl   = sel_gl && dma_cmd_ready_i;
+  assign grant_ld   = sel_ld && dma_cmd_ready_i;
 
   logic [31:0] desc_addr_d, desc_addr_q;
 
   always_comb begin
-    dma_cmd_valid_o = grant_st | grant_desc | grant_gl | grant_ld;
-    dma_cmd_write_o = grant_st;
+    dma_cmd_valid_o = sel_st | sel_desc | sel_gl | sel_ld;
+    dma_cmd_write_o = sel_st;
     dma_cmd_addr_o  = desc_addr_q;
     dma_cmd_len_o   = DmaLenWidth'(64);
-    if (grant_st) begin
+    if (sel_st) begin
       dma_cmd_addr_o = st_addr;
       dma_cmd_len_o  = st_len;
-    end else if (grant_gl) begin
+    end else if (sel_gl) begin
       dma_cmd_addr_o = gl_addr;
       dma_cmd_len_o  = gl_len;
-    end else if (grant_ld) begin
+    end else if (sel_ld) begin
       dma_cmd_addr_o = ld_addr;
       dma_cmd_len_o  = ld_len;
     end
@@ -284,13 +297,25 @@ module qsa_seq #(
   logic dma_ok;       // the command that just completed succeeded
   assign dma_ok = dma_done_i && !dma_err_i;
 
-  always_comb begin
-    own_d = own_q;
-    if (dma_done_i) own_d = OwnNone;
-    if (grant_st)   own_d = OwnStore;
-    if (grant_desc) own_d = OwnDesc;
-    if (grant_gl)   own_d = gl_own;
-    if (grant_ld)   own_d = OwnActIn;
+  // A done_o ends the command in flight; the queued one takes its place. A grant never comes
+  // with a done_o (qsa_dma takes no command in its done_o cycle).
+  always_comb begin : p_own
+    logic [2:0] granted;
+    granted = OwnNone;
+    if (grant_st)   granted = OwnStore;
+    if (grant_desc) granted = OwnDesc;
+    if (grant_gl)   granted = gl_own;
+    if (grant_ld)   granted = OwnActIn;
+    own_d    = own_q;
+    own_nx_d = own_nx_q;
+    if (dma_done_i) begin
+      own_d    = own_nx_q;
+      own_nx_d = OwnNone;
+    end
+    if (granted != OwnNone) begin
+      if (own_q == OwnNone) own_d = granted;
+      else                  own_nx_d = granted;
+    end
   end
 
   // ---------------------------------------------------------------------------------------
@@ -522,7 +547,9 @@ module qsa_seq #(
   assign ld_off    = 32'(ld_row_lo) * d_row_bytes;
   assign ld_addr   = in_base + ld_off;
   assign ld_len    = DmaLenWidth'((32'(ld_row_hi) - 32'(ld_row_lo) + 32'd1) * d_row_bytes);
-  assign req_ld    = running && (ld_y0_q < d_comp_h) && !in_full_q[ld_half_q];
+  // (not while this band's load is in flight or queued: ld_y0 moves on at its end)
+  assign req_ld    = running && (ld_y0_q < d_comp_h) && !in_full_q[ld_half_q]
+                     && (own_q != OwnActIn) && (own_nx_q != OwnActIn);
 
   // ---------------------------------------------------------------------------------------
   // Output stores
@@ -594,8 +621,18 @@ module qsa_seq #(
   logic        lhalf_d, lhalf_q;       // the weight half it goes to
   logic [PeIdxWidth-1:0] eg;           // filters in the group
   logic [12:0] ch_left;
-  logic        cmd_sent_d, cmd_sent_q; // this phase's DMA command was granted
+  logic        cmd_sent_d, cmd_sent_q; // the group's codes command was granted
   logic        cmd_done_d, cmd_done_q; // ... and completed
+  // The group's next DMA command to request: codes, α's, biases (GlCodes..GlBias), or none
+  // left (GlNone). It runs ahead of lst (the data being taken): a command is requested as soon
+  // as the one before it is granted, so it can queue behind it in the DMA.
+  localparam logic [1:0] GlCodes = 2'd0;
+  localparam logic [1:0] GlAlpha = 2'd1;
+  localparam logic [1:0] GlBias  = 2'd2;
+  localparam logic [1:0] GlNone  = 2'd3;
+  logic [1:0]  gl_next_d, gl_next_q;
+  logic [2:0]  bpend_lane_d, bpend_lane_q;  // the bias command's first lane and bytes, when it
+  logic [15:0] bpend_left_d, bpend_left_q;  // is granted while the α's are still being taken
 
   assign ch_left = d_out_c - ch0_q;
   assign eg      = (ch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(ch_left);
@@ -890,16 +927,16 @@ module qsa_seq #(
     own  = OwnCodes;
     addr = model_base_i + d_codes_off + {cw_q[28:0], 3'd0};
     len  = DmaLenWidth'({g_words, 3'd0});
-    if (running && !cmd_sent_q) begin
-      case (lst_q)
-        LCodes: req = 1'b1;
-        LAlpha: begin
+    if (running && lst_q != LIdle) begin
+      case (gl_next_q)
+        GlCodes: req = 1'b1;
+        GlAlpha: begin
           req  = 1'b1;
           own  = OwnAlpha;
           addr = model_base_i + d_alpha_off + aoff_q;
           len  = DmaLenWidth'(g_alpha_bytes);
         end
-        LBias: begin
+        GlBias: begin
           req  = 1'b1;
           own  = OwnAlpha;
           addr = model_base_i + d_bias_off + boff_q;
@@ -929,6 +966,9 @@ module qsa_seq #(
     jhalf_d     = jhalf_q;
     cmd_sent_d  = cmd_sent_q;
     cmd_done_d  = cmd_done_q;
+    gl_next_d   = gl_next_q;
+    bpend_lane_d = bpend_lane_q;
+    bpend_left_d = bpend_left_q;
     cw_d        = cw_q;
     cslot_d     = cslot_q;
     aoff_d      = aoff_q;
@@ -1021,7 +1061,10 @@ module qsa_seq #(
       if (dma_rd_valid_i) ld_word_d = ld_word_q + ActWAddrWidth'(1);
     end
     // α and bias bytes: a beat in one or two cycles
-    br_take = (own_q == OwnAlpha) && !abort_q && (br_left_q != '0) && dma_rd_valid_i;
+    // (the α's and biases are taken only in their phases: a queued α command's beats can
+    // arrive while the unpacker still hands out the last code rows)
+    br_take = (own_q == OwnAlpha) && (lst_q == LAlpha || lst_q == LBias) && !abort_q
+              && (br_left_q != '0) && dma_rd_valid_i;
 
     // ---- input loads
     if (grant_ld) begin
@@ -1090,11 +1133,37 @@ module qsa_seq #(
     end
 
     // ---- group loads: the items in order, each into its weight half once that is free
+    // The commands, granted in order (possibly ahead of the phase taking their data): the
+    // codes clear the unpacker; the α's set the byte reader at once (it is idle until LAlpha);
+    // the biases set it at once in LBias, else wait in bpend until the α's are done.
+    if (grant_gl) begin
+      gl_next_d = gl_next_q + 2'd1;
+      case (gl_next_q)
+        GlCodes: begin
+          cmd_sent_d   = 1'b1;
+          unpack_clear = 1'b1;
+        end
+        GlAlpha: begin
+          br_lane_d = gl_addr[2:0];
+          br_left_d = 16'(gl_len);
+        end
+        default: begin
+          if (lst_q == LBias) begin
+            br_lane_d = gl_addr[2:0];
+            br_left_d = 16'(gl_len);
+          end else begin
+            bpend_lane_d = gl_addr[2:0];
+            bpend_left_d = 16'(gl_len);
+          end
+        end
+      endcase
+    end
     if (running) begin
       case (lst_q)
         LIdle: begin
           if (lb_y0_q < d_comp_h && !wfull_q[lhalf_q]) begin
             lst_d      = LCodes;
+            gl_next_d  = GlCodes;
             cmd_sent_d = 1'b0;
             cmd_done_d = 1'b0;
             pp_d       = '0;
@@ -1105,10 +1174,6 @@ module qsa_seq #(
           end
         end
         LCodes: begin
-          if (grant_gl) begin
-            cmd_sent_d   = 1'b1;
-            unpack_clear = 1'b1;
-          end
           if (own_q == OwnCodes && dma_ok) cmd_done_d = 1'b1;
           if (cmd_sent_q && pp_q != eg) begin
             unpack_pop = 1'b1;
@@ -1132,18 +1197,12 @@ module qsa_seq #(
           end
           if (pp_q == eg && (cmd_done_q || (own_q == OwnCodes && dma_ok))) begin
             lst_d      = LAlpha;
-            cmd_sent_d = 1'b0;
             cmd_done_d = 1'b0;
             pp_d       = '0;
             pv_d       = '0;
           end
         end
         LAlpha, LBias: begin
-          if (grant_gl) begin
-            cmd_sent_d  = 1'b1;
-            br_lane_d   = gl_addr[2:0];
-            br_left_d   = 16'(gl_len);
-          end
           if (br_take) begin
             br_lane_d = br_beat_done ? 3'd0 : br_lane_q + 3'(br_n);
             br_left_d = br_left_q - 16'(br_n);
@@ -1153,10 +1212,13 @@ module qsa_seq #(
             else                 ld_bias_we_o = br_we;
           end
           if (own_q == OwnAlpha && dma_ok) begin
-            cmd_sent_d = 1'b0;
             pp_d       = '0;
             pv_d       = '0;
             lst_d      = (lst_q == LAlpha) ? LBias : LIdle;
+            if (lst_q == LAlpha && gl_next_q == GlNone) begin  // the biases were granted
+              br_lane_d = bpend_lane_q;
+              br_left_d = bpend_left_q;
+            end
             if (lst_q == LBias) begin
               // the group is in its half: on to the next item
               wfull_d[lhalf_q] = 1'b1;
@@ -1227,7 +1289,8 @@ module qsa_seq #(
     case (own_q)
       OwnDesc, OwnActIn: dma_rd_ready_o = 1'b1;
       OwnCodes:          dma_rd_ready_o = up_word_ready || abort_q;
-      OwnAlpha:          dma_rd_ready_o = abort_q || (br_left_q == '0) || br_beat_done;
+      OwnAlpha:          dma_rd_ready_o = abort_q || ((lst_q == LAlpha || lst_q == LBias)
+                                                          && ((br_left_q == '0) || br_beat_done));
       default:           dma_rd_ready_o = 1'b0;
     endcase
   end
@@ -1274,6 +1337,7 @@ module qsa_seq #(
       prev_c_q    <= '0;
       layer_q     <= '0;
       own_q       <= OwnNone;
+      own_nx_q    <= OwnNone;
       abort_q     <= 1'b0;
       desc_addr_q <= '0;
       mst_q       <= MIdle;
@@ -1309,6 +1373,9 @@ module qsa_seq #(
       jhalf_q     <= 1'b0;
       cmd_sent_q  <= 1'b0;
       cmd_done_q  <= 1'b0;
+      gl_next_q   <= GlNone;
+      bpend_lane_q <= '0;
+      bpend_left_q <= '0;
       cw_q        <= '0;
       cslot_q     <= '0;
       aoff_q      <= '0;
@@ -1335,6 +1402,7 @@ module qsa_seq #(
       prev_c_q    <= prev_c_d;
       layer_q     <= layer_d;
       own_q       <= own_d;
+      own_nx_q    <= own_nx_d;
       abort_q     <= abort_d;
       desc_addr_q <= desc_addr_d;
       mst_q       <= mst_d;
@@ -1370,6 +1438,9 @@ module qsa_seq #(
       jhalf_q     <= jhalf_d;
       cmd_sent_q  <= cmd_sent_d;
       cmd_done_q  <= cmd_done_d;
+      gl_next_q   <= gl_next_d;
+      bpend_lane_q <= bpend_lane_d;
+      bpend_left_q <= bpend_left_d;
       cw_q        <= cw_d;
       cslot_q     <= cslot_d;
       aoff_q      <= aoff_d;

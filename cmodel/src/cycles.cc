@@ -20,7 +20,7 @@ namespace {
 constexpr int64_t kStart = 1;        // START to the descriptor read (qsa_seq MIdle -> MDesc)
 constexpr int64_t kCheck = 79;       // qsa_desc_check: 7 divisions x (1 + 32/4 + 1) + 7 products + 2
 constexpr int64_t kToLoad = 2;       // check done to the first group load's DMA command
-constexpr int64_t kLoadGaps = 4;     // between a group load's three commands, and to its job
+constexpr int64_t kLoadGaps = 4;     // a group load's requests, and its end to its job
 constexpr int64_t kJobOverhead = 9;  // per job: start -> first compute cycle, drain, next start
 constexpr int64_t kFirstFetch = 3;   // input beat written -> the array computes on it
 constexpr int64_t kDone = 3;         // last store piece issued -> DONE (and its grant)
@@ -58,23 +58,41 @@ struct Dma {
   int64_t Burst(int64_t n) const { return Beats(n, fast); }
   // A read of n beats, from the command's cycle to its done, unless the consumer needs `extra`
   // more cycles than one per beat (spread over the bursts by their beats).
-  int64_t Read(int64_t n, int64_t extra = 0) const {
-    if (n == 0) return 0;
+  int64_t Read(int64_t n, int64_t extra = 0) const { return Chain({{n, extra}}); }
+  // Reads queued back to back (qsa_dma command queueing), each {beats, consumer's extra
+  // cycles}: read c is accepted once read c-1 has requested its last burst (the cycle after)
+  // and read c-2 is done (one queued at a time), and from the cycle after read c-1's
+  // acceptance (the requester's next command); its bursts share the MaxReads limit with the
+  // earlier ones, and its first beat comes no sooner than two cycles after read c-1's last
+  // (read c-1's done cycle takes no beat). Cycles from the first read's acceptance to the last
+  // read's done.
+  int64_t Chain(const std::vector<std::pair<int64_t, int64_t>>& reads) const {
     std::vector<int64_t> last;  // per burst: the cycle of its last beat
-    int64_t issue = 0, prev = -1, taken = 0;
-    for (int64_t left = n; left > 0;) {
-      const int64_t len = std::min(left, mb);
-      const size_t i = last.size();
-      issue = std::max(issue + 1, i >= static_cast<size_t>(mr) ? last[i - mr] + 1 : 0);
-      const int64_t start = std::max(issue + rl, prev + 1);
-      const int64_t share = (extra * (taken + len)) / n - (extra * taken) / n;
-      const int64_t data = std::max(Beats(len, start > prev + 1 ? fast : 0), len + share);
-      prev = start + data - 1;
-      last.push_back(prev);
-      left -= len;
-      taken += len;
+    int64_t issue = 0, prev = -1, accept = 0, done = 0, done_before = -1;
+    for (size_t c = 0; c < reads.size(); ++c) {
+      const auto [n, extra] = reads[c];
+      if (n == 0) continue;
+      if (c > 0) {
+        accept = std::max({issue + 1, accept + 1, done_before + 1});
+        issue = accept;
+      }
+      int64_t taken = 0;
+      for (int64_t left = n; left > 0;) {
+        const int64_t len = std::min(left, mb);
+        const size_t i = last.size();
+        issue = std::max(issue + 1, i >= static_cast<size_t>(mr) ? last[i - mr] + 1 : 0);
+        const int64_t start = std::max(issue + rl, prev + (taken == 0 && c > 0 ? 2 : 1));
+        const int64_t share = (extra * (taken + len)) / n - (extra * taken) / n;
+        const int64_t data = std::max(Beats(len, start > prev + 1 ? fast : 0), len + share);
+        prev = start + data - 1;
+        last.push_back(prev);
+        left -= len;
+        taken += len;
+      }
+      done_before = done;
+      done = prev + 1;
     }
-    return prev + 1;
+    return done;
   }
   // A write of n beats: per burst, the response comes write_latency after the address or a
   // cycle after the last beat.
@@ -166,21 +184,24 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
 
   // Per filter group: its load time and the cost of one position (Σ over its chunks).
   std::vector<int64_t> load(static_cast<size_t>(p.groups));
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> reads_of(load.size());  // per group
   std::vector<std::vector<int64_t>> tbls(load.size());
   for (int64_t g = 0; g < p.groups; ++g) {
     const GroupLoad gl = PlanGroupLoad(d, p, cfg, g);
     const int64_t first = gl.first, eg = gl.filters;
     // codes: the group's words; the unpacker hands out one chunk row per cycle
     const int64_t words = gl.code_bytes / beat;
-    const int64_t codes = dma.Read(words, std::max<int64_t>(0, eg * ch.chunks_per_filter - words));
+    const int64_t code_extra = std::max<int64_t>(0, eg * ch.chunks_per_filter - words);
     // α's: a beat a cycle, a second cycle when a PE's lanes cross one of its 8-mantissa rows
     int64_t splits = 0;
     for (int64_t q = 0; q < eg; ++q) {
       for (int64_t j = 8; j < v; j += 8) splits += (first * v + q * v + j) % 8 != 0;
     }
-    const int64_t alphas = dma.Read(gl.alpha_bytes / beat, splits);
-    const int64_t biases = dma.Read(gl.bias_bytes / beat);
-    load[static_cast<size_t>(g)] = codes + alphas + biases + kLoadGaps;
+    // the three reads queued back to back (the α's and biases behind the codes)
+    const std::vector<std::pair<int64_t, int64_t>> reads = {
+        {words, code_extra}, {gl.alpha_bytes / beat, splits}, {gl.bias_bytes / beat, 0}};
+    load[static_cast<size_t>(g)] = dma.Chain(reads) + kLoadGaps;
+    reads_of[static_cast<size_t>(g)] = reads;
 
     // chunk costs: the slowest PE's ceil(nnz / L); an empty chunk is skipped, except the
     // position's last, which carries the output (one cycle)
@@ -269,12 +290,16 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
             std::min<int64_t>(d.in.h, d.kernel_h - d.pad_top + (d.pool ? d.stride : 0)) - row_lo;
         bytes = std::max<int64_t>(rows, 1) * p.row_bytes;
       }
-      const int64_t first = dma.Read(CeilDiv(bytes, beat));
+      // queued behind the first group load's biases: what it adds to that load
+      std::vector<std::pair<int64_t, int64_t>> head = reads_of[0];
+      head.push_back({CeilDiv(bytes, beat), 0});
+      const int64_t first = dma.Chain(head) - dma.Chain(reads_of[0]);
       est.first_input = first + kFirstFetch;
       in_time = std::max<int64_t>(0, in_time - first);
     }
     est.dma += in_time;
     t_ld = std::max(t_ld, b >= 2 ? band_end[static_cast<size_t>(b - 2)] : 0) + in_time;
+    int64_t after_input = in_beats;  // the band's input is the last read on the DMA so far
     const int64_t in_end = t_ld;
 
     // output pieces: one per output row (rows of at least 64 bytes) or per 64 bytes of rows;
@@ -306,9 +331,18 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
       }
       int64_t a = 0;
       if (k > 0) {
-        const int64_t l = load[static_cast<size_t>(g)];
+        int64_t l = load[static_cast<size_t>(g)];
+        const int64_t ready = dbuf ? e_prev2 : e_prev;
+        if (after_input > 0 && ready <= t_ld) {
+          // ready while the band's input still streams: its codes queue behind that read, so
+          // its DRAM latency overlaps the input's last beats
+          std::vector<std::pair<int64_t, int64_t>> chain = reads_of[static_cast<size_t>(g)];
+          chain.insert(chain.begin(), {after_input, 0});
+          l = dma.Chain(chain) - dma.Read(after_input) + kLoadGaps;
+        }
+        after_input = 0;
         est.dma += l;
-        t_ld = std::max(t_ld, dbuf ? e_prev2 : e_prev) + l;
+        t_ld = std::max(t_ld, ready) + l;
         a = t_ld;
       }
       int64_t e_k = std::max(e_prev, a) + cost;

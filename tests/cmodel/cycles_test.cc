@@ -165,7 +165,7 @@ TEST(Cycles, LoadBoundFullyConnectedLayer) {
   l.desc.kind = LayerKind::kFc;
   const CycleEstimate e = EstimateLayer(l, ArrayConfig{}, DramTiming{});
   EXPECT_EQ(e.jobs, 15);
-  EXPECT_GT(e.dma, 4 * e.compute);
+  EXPECT_GT(e.dma, 3 * e.compute);
   EXPECT_GT(e.body, e.dma);
 }
 
@@ -184,9 +184,12 @@ TEST(Cycles, OutstandingReadsHideTheLatency) {
   EXPECT_LT(two.total, one.total);
   EXPECT_LE(four.total, two.total);
   // With 16-beat bursts, latency 20: two outstanding bursts cannot cover the latency, three
-  // can, and a fourth changes nothing; one burst at a time pays 20 cycles per burst.
+  // can, and a fourth changes next to nothing (the α and bias reads queued behind the codes
+  // share the limit: at most a cycle per group load); one burst at a time pays 20 cycles per
+  // burst.
   t.max_reads = 3;
-  EXPECT_EQ(EstimateLayer(l, ArrayConfig{}, t).total, four.total);
+  EXPECT_GE(EstimateLayer(l, ArrayConfig{}, t).total, four.total);
+  EXPECT_LE(EstimateLayer(l, ArrayConfig{}, t).total, four.total + 15);
   EXPECT_GT(one.dma - four.dma, 15 * 3 * 20 * 8 / 10);  // 15 loads, 3 bursts' latency, -20 %
 }
 
