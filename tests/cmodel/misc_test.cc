@@ -101,7 +101,8 @@ TEST(Dataset, ReadsIdxAndRejectsBadFiles) {
   EXPECT_THROW(LoadDataset("mnist"), ConfigError);
 }
 
-TEST(FloatModel, ValidateRejectsBrokenChains) {
+// A float model of one 3x3 convolution, 4x4x1 -> 2x2x2.
+FloatModel OneConv() {
   FloatModel m;
   m.name = "f";
   m.input = {4, 4, 1};
@@ -113,6 +114,11 @@ TEST(FloatModel, ValidateRejectsBrokenChains) {
   l.weights.assign(18, 0.5f);
   l.bias.assign(2, 0.0f);
   m.layers.push_back(l);
+  return m;
+}
+
+TEST(FloatModel, ValidateRejectsBrokenChains) {
+  FloatModel m = OneConv();
   EXPECT_NO_THROW(m.Validate());
   FloatLayer fc;
   fc.name = "fc";
@@ -131,17 +137,7 @@ TEST(FloatModel, ValidateRejectsBrokenChains) {
 }
 
 TEST(FloatModel, ValidateRejectsNonFiniteParameters) {
-  FloatModel m;
-  m.name = "f";
-  m.input = {4, 4, 1};
-  FloatLayer l;
-  l.name = "c";
-  l.in = {4, 4, 1};
-  l.out_c = 2;
-  l.kernel_h = l.kernel_w = 3;
-  l.weights.assign(18, 0.5f);
-  l.bias.assign(2, 0.0f);
-  m.layers.push_back(l);
+  FloatModel m = OneConv();
   EXPECT_NO_THROW(m.Validate("m.onnx"));
   const auto message = [&] {
     try {

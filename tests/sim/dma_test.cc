@@ -113,13 +113,7 @@ class DmaBench {
       o.pulses_rd += top_->beats_rd_o;
       o.pulses_wr += top_->beats_wr_o;
       const bool done = top_->done_o != 0;
-      if (done) {
-        o.done = true;
-        o.err = top_->err_o != 0;
-        o.code = top_->err_code_o;
-        o.err_addr = top_->err_addr_o;
-        o.decerr = DecErr(*top_);
-      }
+      if (done) TakeDone(o);
       dram_.Tick(m, s);
       top_->clk_i = 1;
       top_->eval();
@@ -183,13 +177,7 @@ class DmaBench {
       }
       o.pulses_rd += top_->beats_rd_o;
       const bool done = top_->done_o != 0;
-      if (done) {
-        o.done = true;
-        o.err = top_->err_o != 0;
-        o.code = top_->err_code_o;
-        o.err_addr = top_->err_addr_o;
-        o.decerr = DecErr(*top_);
-      }
+      if (done) TakeDone(o);
       if (cmd_hs && next > oldest && !(done && next == oldest + 1)) ++q;
       dram_.Tick(m, s);
       top_->clk_i = 1;
@@ -201,6 +189,15 @@ class DmaBench {
     if (queued) *queued = q;
     if (cycles) *cycles = cyc;
     return out;
+  }
+
+  /// done_o's fields into o.
+  void TakeDone(Outcome& o) const {
+    o.done = true;
+    o.err = top_->err_o != 0;
+    o.code = top_->err_code_o;
+    o.err_addr = top_->err_addr_o;
+    o.decerr = DecErr(*top_);
   }
 
   /// Idle cycles (no command), e.g. to let the DRAM drain.
@@ -368,6 +365,15 @@ TEST(DmaCosim, RandomCommandsMatchShadowMemory) {
   EXPECT_EQ(commands, 400);
 }
 
+/// The test DRAM at kBase with a read latency and nothing else configured.
+DramConfig LatencyConfig(int read_latency) {
+  DramConfig cfg;
+  cfg.base = kBase;
+  cfg.size = kSize;
+  cfg.read_latency = read_latency;
+  return cfg;
+}
+
 DramConfig ErrorConfig() {
   DramConfig cfg;
   cfg.base = kBase;
@@ -418,10 +424,7 @@ TEST(DmaCosim, ReadSlvErrReportsTheFailingBeat) {
 // once; a DRAM that takes one burst at a time makes every burst pay it.
 TEST(DmaCosim, OutstandingReadsHideTheLatency) {
   constexpr int kMaxReads = 4;  // qsa_dma default
-  DramConfig cfg;
-  cfg.base = kBase;
-  cfg.size = kSize;
-  cfg.read_latency = 20;
+  DramConfig cfg = LatencyConfig(20);
   for (int dram_reads : {1, 2, 8}) {
     SCOPED_TRACE("DRAM max_reads " + std::to_string(dram_reads));
     cfg.max_reads = dram_reads;
@@ -457,10 +460,7 @@ TEST(DmaCosim, OutstandingReadsHideTheLatency) {
 // An error in the first burst while three more are outstanding: all four are drained on AXI,
 // none after them is requested, and the engine takes the next command.
 TEST(DmaCosim, ReadErrorDrainsTheOutstandingBursts) {
-  DramConfig cfg;
-  cfg.base = kBase;
-  cfg.size = kSize;
-  cfg.read_latency = 20;
+  DramConfig cfg = LatencyConfig(20);
   cfg.error_base = kBase + 0x818;  // beat 3 of the first burst
   cfg.error_size = 1;
   DmaBench t(cfg, 6, 1.0, 1.0);
@@ -523,10 +523,7 @@ TEST(DmaCosim, QueuedReadsStreamInOrder) {
 
   // Without stalls two reads queued take the latency about once: 20 + 64 + 64 beats and the
   // done cycle between them, against 2 x (20 + 64) one after the other.
-  DramConfig cfg;
-  cfg.base = kBase;
-  cfg.size = kSize;
-  cfg.read_latency = 20;
+  DramConfig cfg = LatencyConfig(20);
   DmaBench t(cfg, 9, 1.0, 1.0);
   uint64_t both = 0;
   const std::vector<Outcome> out =
@@ -565,10 +562,7 @@ TEST(DmaCosim, QueuedReadsWindowEmptyAndError) {
               (CoverBeats(kBase + 0x100, 300) + kMaxBurst - 1) / kMaxBurst + 1);
   }
   {
-    DramConfig cfg;
-    cfg.base = kBase;
-    cfg.size = kSize;
-    cfg.read_latency = 20;
+    DramConfig cfg = LatencyConfig(20);
     cfg.error_base = kBase + 0x818;  // beat 3 of the first command
     cfg.error_size = 1;
     DmaBench t(cfg, 12, 1.0, 1.0);
