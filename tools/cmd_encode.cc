@@ -7,6 +7,7 @@
 #include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "commands.h"
 #include "qsa/cmodel/accounting.h"
@@ -40,7 +41,9 @@ int ParseInt(const std::string& text, const std::string& what) {
   int v = 0;
   try {
     v = std::stoi(text, &used);
-  } catch (const std::exception&) {
+  } catch (const std::out_of_range&) {
+    throw ConfigError(fmt::format("{}: '{}' is out of range", what, text));
+  } catch (const std::invalid_argument&) {
     used = 0;
   }
   if (used == 0 || used != text.size()) {

@@ -99,7 +99,8 @@ void AddInspectCommand(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand("inspect", "Validate and print a .qsa model file");
   cmd->add_option("file", args->file, "Model file (.qsa)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--dump", args->dump, "Also print the first N codes, alphas and biases per layer");
+  cmd->add_option("--dump", args->dump, "Also print the first N codes, alphas and biases per layer")
+      ->check(CLI::Range(0, 1 << 30));
   cmd->add_option("--json", args->json, "Write the size report as JSON");
   cmd->add_option("--weights", args->weights,
                   "Write the deployed weights (real units, [o][r][s][c] per layer) as JSON");
