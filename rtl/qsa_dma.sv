@@ -191,16 +191,15 @@ module qsa_dma #(
   logic [AddrWidth-1:0]     err_addr_q, err_addr_d;
   logic                     err_dec_q, err_dec_d;
   // The queued read (accepted while the current one streams): its first beat and beats for the
-  // R side, its outcome if it needs no transaction (ERR_WINDOW; or no beat), its bursts
-  // outstanding (qobs), and whether the AR side works on it (ar_nx: the current one's bursts
-  // are all requested then).
+  // R side, its outcome if it needs no transaction (ERR_WINDOW; or no beat), and its bursts
+  // outstanding (qobs).
   logic                     q_valid_q, q_valid_d;
   logic [BeatAddrWidth-1:0] q_beat_q, q_beat_d;
   logic [BeatCntWidth-1:0]  q_beats_q, q_beats_d;
   logic [1:0]               q_err_q, q_err_d;
   logic [AddrWidth-1:0]     q_addr_q, q_addr_d;
   logic [ObsWidth-1:0]      qobs_q, qobs_d;
-  logic                     ar_nx_q, ar_nx_d;
+  logic                     ar_nx;  // the AR side works on the queued read (it has beats)
 
   // ---------------------------------------------------------------------------------------
   // Command decode (only meaningful while idle). Constant part-selects are continuous
@@ -293,12 +292,15 @@ module qsa_dma #(
   logic ar_on;     // the AR side may request: a read runs, or ends with a queued one behind
   logic [ObsWidth:0] obs_all;
 
+  // A queued read with beats and no error had its bursts handed to the AR side when accepted
+  // (the current one's were all requested by then).
+  assign ar_nx           = q_valid_q && (q_err_q == ERR_NONE) && (q_beats_q != '0);
   assign r_drop          = (err_code_q == ERR_AXI);
   assign q_accept        = (state_q == ST_READ) && !write_q && (req_left_q == '0) && !ar_hold_q
                            && !q_valid_q && !r_drop && !cmd_write_i;
   assign cmd_ready_o     = (state_q == ST_IDLE) || q_accept;
   assign done_o          = (state_q == ST_DONE);
-  assign ar_on           = !write_q && ((state_q == ST_READ) || ((state_q == ST_DONE) && ar_nx_q));
+  assign ar_on           = !write_q && ((state_q == ST_READ) || ((state_q == ST_DONE) && ar_nx));
   assign obs_all         = (ObsWidth + 1)'(obs_q) + (ObsWidth + 1)'(qobs_q);
   assign m_axi_arvalid_o = ar_on
                            && (ar_hold_q || ((req_left_q != '0) && !r_drop
@@ -339,7 +341,6 @@ module qsa_dma #(
     q_err_d      = q_err_q;
     q_addr_d     = q_addr_q;
     qobs_d       = qobs_q;
-    ar_nx_d      = ar_nx_q;
 
     // The AR side of a read (and of the read queued behind it), in ST_READ and ST_DONE
     if (ar_on) begin
@@ -347,7 +348,7 @@ module qsa_dma #(
       if (ar_hs) begin
         beat_d     = beat_q + BeatAddrWidth'(burst_beats);
         req_left_d = req_left_q - BeatCntWidth'(burst_beats);
-        if (ar_nx_q) qobs_d = qobs_q + ObsWidth'(1);
+        if (ar_nx) qobs_d = qobs_q + ObsWidth'(1);
       end
     end
 
@@ -361,7 +362,6 @@ module qsa_dma #(
       if (!cmd_empty && cmd_in_window) begin
         beat_d     = cmd_beat;
         req_left_d = cmd_beats;
-        ar_nx_d    = 1'b1;
       end
     end
 
@@ -376,7 +376,6 @@ module qsa_dma #(
           obs_d       = '0;
           qobs_d      = '0;
           q_valid_d   = 1'b0;
-          ar_nx_d     = 1'b0;
           burst_left_d = '0;
           first_d     = 1'b1;
           first_off_d = cmd_off;
@@ -418,8 +417,8 @@ module qsa_dma #(
             err_dec_d  = m_axi_rresp_i[0];
           end
         end
-        obs_d = obs_q + ObsWidth'(ar_hs && !ar_nx_q) - ObsWidth'(r_end);
-        if ((obs_d == '0) && !(ar_hold_d && !ar_nx_d)
+        obs_d = obs_q + ObsWidth'(ar_hs && !ar_nx) - ObsWidth'(r_end);
+        if ((obs_d == '0) && !(ar_hold_d && !ar_nx)
             && ((left_d == '0) || (err_code_d == ERR_AXI))) begin
           state_d = ST_DONE;
         end
@@ -462,7 +461,6 @@ module qsa_dma #(
           burst_left_d = '0;
           obs_d        = qobs_d;
           qobs_d       = '0;
-          ar_nx_d      = 1'b0;
           if (!r_drop) begin
             err_code_d = q_err_q;
             err_addr_d = q_addr_q;
@@ -502,7 +500,6 @@ module qsa_dma #(
       q_err_q      <= ERR_NONE;
       q_addr_q     <= '0;
       qobs_q       <= '0;
-      ar_nx_q      <= 1'b0;
     end else begin
       state_q      <= state_d;
       write_q      <= write_d;
@@ -526,7 +523,6 @@ module qsa_dma #(
       q_err_q      <= q_err_d;
       q_addr_q     <= q_addr_d;
       qobs_q       <= qobs_d;
-      ar_nx_q      <= ar_nx_d;
     end
   end
 

@@ -621,8 +621,7 @@ module qsa_seq #(
   logic        lhalf_d, lhalf_q;       // the weight half it goes to
   logic [PeIdxWidth-1:0] eg;           // filters in the group
   logic [12:0] ch_left;
-  logic        cmd_sent_d, cmd_sent_q; // the group's codes command was granted
-  logic        cmd_done_d, cmd_done_q; // ... and completed
+  logic        cmd_done_d, cmd_done_q; // the group's codes command completed
   // The group's next DMA command to request: codes, α's, biases (GlCodes..GlBias), or none
   // left (GlNone). It runs ahead of lst (the data being taken): a command is requested as soon
   // as the one before it is granted, so it can queue behind it in the DMA.
@@ -631,8 +630,10 @@ module qsa_seq #(
   localparam logic [1:0] GlBias  = 2'd2;
   localparam logic [1:0] GlNone  = 2'd3;
   logic [1:0]  gl_next_d, gl_next_q;
-  logic [2:0]  bpend_lane_d, bpend_lane_q;  // the bias command's first lane and bytes, when it
-  logic [15:0] bpend_left_d, bpend_left_q;  // is granted while the α's are still being taken
+  // The group's α and bias reads (their addresses also set the byte reader when their phase
+  // starts: the group's offsets do not change before its biases are done).
+  logic [31:0] gl_alpha_addr, gl_bias_addr;
+  logic [15:0] gl_bias_bytes;
 
   assign ch_left = d_out_c - ch0_q;
   assign eg      = (ch_left > 13'(Pes)) ? PeIdxWidth'(Pes) : PeIdxWidth'(ch_left);
@@ -737,6 +738,7 @@ module qsa_seq #(
   // follows every α write.
   logic [2:0]  br_lane_d, br_lane_q;
   logic [15:0] br_left_d, br_left_q;
+  logic        br_phase;                  // the α's or the biases are being taken
   logic        br_take;                   // a beat is presented and lanes are taken
   logic [3:0]  br_n;                      // lanes taken
   logic        br_beat_done;              // ... and they finish the beat (or the transfer)
@@ -916,6 +918,13 @@ module qsa_seq #(
   // ceil(nnz / Lanes)
   assign pop_cyc = CycWidth'((32'(up_nnz) + 32'(Lanes) - 32'd1) / 32'(Lanes));
 
+  // (a queued α command's beats can arrive while the unpacker still hands out the last code
+  // rows: they wait for LAlpha)
+  assign br_phase      = (lst_q == LAlpha) || (lst_q == LBias);
+  assign gl_alpha_addr = model_base_i + d_alpha_off + aoff_q;
+  assign gl_bias_addr  = model_base_i + d_bias_off + boff_q;
+  assign gl_bias_bytes = 16'({eg, 2'b00});
+
   // The group load's DMA requests: codes, then α's, then biases (each output written once, as
   // in p_run).
   always_comb begin : p_gl_req
@@ -933,14 +942,14 @@ module qsa_seq #(
         GlAlpha: begin
           req  = 1'b1;
           own  = OwnAlpha;
-          addr = model_base_i + d_alpha_off + aoff_q;
+          addr = gl_alpha_addr;
           len  = DmaLenWidth'(g_alpha_bytes);
         end
         GlBias: begin
           req  = 1'b1;
           own  = OwnAlpha;
-          addr = model_base_i + d_bias_off + boff_q;
-          len  = DmaLenWidth'({eg, 2'b00});
+          addr = gl_bias_addr;
+          len  = DmaLenWidth'(gl_bias_bytes);
         end
         default: req = 1'b0;
       endcase
@@ -964,11 +973,8 @@ module qsa_seq #(
     cp_half_d   = cp_half_q;
     jch0_d      = jch0_q;
     jhalf_d     = jhalf_q;
-    cmd_sent_d  = cmd_sent_q;
     cmd_done_d  = cmd_done_q;
     gl_next_d   = gl_next_q;
-    bpend_lane_d = bpend_lane_q;
-    bpend_left_d = bpend_left_q;
     cw_d        = cw_q;
     cslot_d     = cslot_q;
     aoff_d      = aoff_q;
@@ -1060,11 +1066,8 @@ module qsa_seq #(
       ab_we_o = dma_rd_valid_i;
       if (dma_rd_valid_i) ld_word_d = ld_word_q + ActWAddrWidth'(1);
     end
-    // α and bias bytes: a beat in one or two cycles
-    // (the α's and biases are taken only in their phases: a queued α command's beats can
-    // arrive while the unpacker still hands out the last code rows)
-    br_take = (own_q == OwnAlpha) && (lst_q == LAlpha || lst_q == LBias) && !abort_q
-              && (br_left_q != '0) && dma_rd_valid_i;
+    // α and bias bytes: a beat in one or two cycles, only in their phases (br_phase)
+    br_take = (own_q == OwnAlpha) && br_phase && !abort_q && (br_left_q != '0) && dma_rd_valid_i;
 
     // ---- input loads
     if (grant_ld) begin
@@ -1133,30 +1136,11 @@ module qsa_seq #(
     end
 
     // ---- group loads: the items in order, each into its weight half once that is free
-    // The commands, granted in order (possibly ahead of the phase taking their data): the
-    // codes clear the unpacker; the α's set the byte reader at once (it is idle until LAlpha);
-    // the biases set it at once in LBias, else wait in bpend until the α's are done.
+    // The commands are granted in order, possibly ahead of the phase that takes their data; the
+    // codes' grant clears the unpacker.
     if (grant_gl) begin
       gl_next_d = gl_next_q + 2'd1;
-      case (gl_next_q)
-        GlCodes: begin
-          cmd_sent_d   = 1'b1;
-          unpack_clear = 1'b1;
-        end
-        GlAlpha: begin
-          br_lane_d = gl_addr[2:0];
-          br_left_d = 16'(gl_len);
-        end
-        default: begin
-          if (lst_q == LBias) begin
-            br_lane_d = gl_addr[2:0];
-            br_left_d = 16'(gl_len);
-          end else begin
-            bpend_lane_d = gl_addr[2:0];
-            bpend_left_d = 16'(gl_len);
-          end
-        end
-      endcase
+      if (gl_next_q == GlCodes) unpack_clear = 1'b1;
     end
     if (running) begin
       case (lst_q)
@@ -1164,7 +1148,6 @@ module qsa_seq #(
           if (lb_y0_q < d_comp_h && !wfull_q[lhalf_q]) begin
             lst_d      = LCodes;
             gl_next_d  = GlCodes;
-            cmd_sent_d = 1'b0;
             cmd_done_d = 1'b0;
             pp_d       = '0;
             pv_d       = '0;
@@ -1175,7 +1158,7 @@ module qsa_seq #(
         end
         LCodes: begin
           if (own_q == OwnCodes && dma_ok) cmd_done_d = 1'b1;
-          if (cmd_sent_q && pp_q != eg) begin
+          if (gl_next_q != GlCodes && pp_q != eg) begin  // the codes were granted
             unpack_pop = 1'b1;
             if (pop) begin
               ld_code_we_o[pp_q[$clog2(Pes > 1 ? Pes : 2)-1:0]] = 1'b1;
@@ -1200,6 +1183,8 @@ module qsa_seq #(
             cmd_done_d = 1'b0;
             pp_d       = '0;
             pv_d       = '0;
+            br_lane_d  = gl_alpha_addr[2:0];  // the byte reader, for the α's
+            br_left_d  = 16'(g_alpha_bytes);
           end
         end
         LAlpha, LBias: begin
@@ -1215,9 +1200,9 @@ module qsa_seq #(
             pp_d       = '0;
             pv_d       = '0;
             lst_d      = (lst_q == LAlpha) ? LBias : LIdle;
-            if (lst_q == LAlpha && gl_next_q == GlNone) begin  // the biases were granted
-              br_lane_d = bpend_lane_q;
-              br_left_d = bpend_left_q;
+            if (lst_q == LAlpha) begin  // the byte reader, for the biases
+              br_lane_d = gl_bias_addr[2:0];
+              br_left_d = gl_bias_bytes;
             end
             if (lst_q == LBias) begin
               // the group is in its half: on to the next item
@@ -1289,8 +1274,7 @@ module qsa_seq #(
     case (own_q)
       OwnDesc, OwnActIn: dma_rd_ready_o = 1'b1;
       OwnCodes:          dma_rd_ready_o = up_word_ready || abort_q;
-      OwnAlpha:          dma_rd_ready_o = abort_q || ((lst_q == LAlpha || lst_q == LBias)
-                                                          && ((br_left_q == '0) || br_beat_done));
+      OwnAlpha:          dma_rd_ready_o = abort_q || (br_phase && ((br_left_q == '0) || br_beat_done));
       default:           dma_rd_ready_o = 1'b0;
     endcase
   end
@@ -1371,11 +1355,8 @@ module qsa_seq #(
       cp_half_q   <= 1'b0;
       jch0_q      <= '0;
       jhalf_q     <= 1'b0;
-      cmd_sent_q  <= 1'b0;
       cmd_done_q  <= 1'b0;
       gl_next_q   <= GlNone;
-      bpend_lane_q <= '0;
-      bpend_left_q <= '0;
       cw_q        <= '0;
       cslot_q     <= '0;
       aoff_q      <= '0;
@@ -1436,11 +1417,8 @@ module qsa_seq #(
       cp_half_q   <= cp_half_d;
       jch0_q      <= jch0_d;
       jhalf_q     <= jhalf_d;
-      cmd_sent_q  <= cmd_sent_d;
       cmd_done_q  <= cmd_done_d;
       gl_next_q   <= gl_next_d;
-      bpend_lane_q <= bpend_lane_d;
-      bpend_left_q <= bpend_left_d;
       cw_q        <= cw_d;
       cslot_q     <= cslot_d;
       aoff_q      <= aoff_d;
