@@ -133,7 +133,6 @@ void RunFp32(const InferArgs& a, const cmodel::Dataset& data) {
 void RunQsa(const InferArgs& a, const cmodel::Dataset& data) {
   cmodel::Model model = cmodel::ReadModelFile(a.model);
   if (a.k >= 0) {
-    if (a.k > cmodel::kMaxK) throw ConfigError(fmt::format("--k must be in 0..{}", cmodel::kMaxK));
     for (auto& l : model.layers) l.desc.k = a.k;
   }
   if (model.input.h != data.height || model.input.w != data.width || model.input.c != 1) {

@@ -61,7 +61,6 @@ double EstimateError(int64_t estimate, double rtl_cycles) {
 
 void RunSim(const SimArgs& a) {
   if (a.limit < 1) throw ConfigError("--limit must be >= 1");
-  if (a.k > cmodel::kMaxK) throw ConfigError(fmt::format("--k must be in 0..{}", cmodel::kMaxK));
   if (!a.json.empty()) CheckWritable("--json", a.json, {a.model});
   if (!a.trace.empty()) CheckWritable("--trace", a.trace, {a.model, a.json});
   const cmodel::Model model = cmodel::ReadModelFile(a.model);

@@ -17,6 +17,9 @@ namespace qsa::tools {
 
 namespace {
 
+// The temporary WriteTextFile writes before renaming it into place.
+std::string TmpPath(const std::string& path) { return path + ".tmp"; }
+
 // Whether a and b name the same file: the same inode when both exist (links included), else
 // the same path once made absolute and normalized (an output that does not exist yet).
 bool SameFile(const std::filesystem::path& a, const std::filesystem::path& b) {
@@ -45,7 +48,7 @@ void CheckWritable(const std::string& option, const std::string& path,
     }
   }
   // WriteTextFile's temporary, created and removed again
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = TmpPath(path);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) {
@@ -56,7 +59,7 @@ void CheckWritable(const std::string& option, const std::string& path,
 }
 
 void WriteTextFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = TmpPath(path);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(fmt::format("{}: cannot write ({})", path, std::strerror(errno)));
