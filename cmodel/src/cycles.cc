@@ -268,8 +268,10 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   // input's last row after it arrives (the last output row, both rows of a pooled one; one
   // chunk when the input is a single row, as an FC layer's). The output pieces go out while a
   // band's last group computes (a piece that finds the DMA busy waits and merges with the next
-  // rows, so they keep it no busier than the job); the DMA must fit them too before the end:
-  //   body = max(e_last, t_ld + Σ pieces). The last band's last piece is the tail.
+  // rows): on the DMA they take at least the merged write, at most a write per piece, and they
+  // end no later than a piece after that job (e_k), counted from where the DMA is (t_ld): a
+  // one-band job streams its input while its first pieces go out. The DMA must fit them too
+  // before the end: body = max(e_last, t_ld + Σ pieces). The last band's last piece is the tail.
   int64_t t_ld = 0, stores = 0, e_prev = 0, e_prev2 = 0, final_piece = 0;
   std::vector<int64_t> band_end(static_cast<size_t>(p.bands));
   int64_t k = 0;
@@ -346,15 +348,16 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
         a = t_ld;
       }
       int64_t e_k = std::max(e_prev, a) + cost;
+      if (g == 0) e_k = std::max(e_k, in_end + after + kJobOverhead);
       if (g + 1 == p.groups && pieces > 0) {
         // merged pieces save bursts' latency, not beats
         const int64_t piece_time =
             std::max(dma.Write(pieces * piece_beats),
-                     std::min(pieces * dma.Write(piece_beats), cost + dma.Write(piece_beats)));
+                     std::min(pieces * dma.Write(piece_beats),
+                              std::max<int64_t>(0, e_k - t_ld) + dma.Write(piece_beats)));
         stores += piece_time;
       }
       if (g + 1 == p.groups && b + 1 < p.bands) stores += final_piece;
-      if (g == 0) e_k = std::max(e_k, in_end + after + kJobOverhead);
       est.group_cycles += cost - kJobOverhead;
       est.compute += cost;
       ++est.jobs;
