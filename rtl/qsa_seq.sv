@@ -257,6 +257,7 @@ module qsa_seq #(
   logic        grant_desc, grant_gl, grant_ld, grant_st;
   logic        sel_desc, sel_gl, sel_ld, sel_st;  // the command presented (granted when ready)
   logic        gl_urgent, ld_urgent;    // the next job waits for the group / input load
+  logic        gl_all_sent;             // the group load's three commands are all granted
   logic        own_idle, can_queue, can_read;
 
   // The command presented does not depend on dma_cmd_ready_i (the DMA's ready depends on
@@ -269,7 +270,7 @@ module qsa_seq #(
   assign sel_st     = own_idle && req_st;
   assign sel_desc   = own_idle && !req_st && req_desc;
   assign sel_gl     = can_read && req_gl && (gl_urgent || !(req_ld && ld_urgent));
-  assign sel_ld     = can_read && req_ld && !sel_gl && !gl_urgent;
+  assign sel_ld     = can_read && req_ld && !sel_gl && (!gl_urgent || gl_all_sent);
   assign grant_st   = sel_st && dma_cmd_ready_i;
   assign grant_desc = sel_desc && dma_cmd_ready_i;
   assign grant_gl   = sel_gl && dma_cmd_ready_i;
@@ -656,6 +657,9 @@ module qsa_seq #(
   // input (it starts while the band loads) but needs its weights whole. gl_urgent holds from
   // the loader's start on that item to its end, across the gaps between its three commands.
   assign gl_urgent = (lb_y0_q == cp_y0_q) && (ch0_q == jch0_q) && (lb_y0_q < d_comp_h);
+  // Once they are all granted the input may queue behind the biases: commands complete in
+  // order, so the weights are still whole first, and the input's DRAM latency overlaps them.
+  assign gl_all_sent = (lst_q != LIdle) && (gl_next_q == GlNone);
   assign ld_urgent = (ld_y0_q == cp_y0_q);
 
   // Code stream position of the group (word, code within it), advanced per group.

@@ -17,10 +17,9 @@ namespace qsa::cmodel {
 namespace {
 
 // Fixed latencies of the RTL (cycles).
-constexpr int64_t kStart = 1;        // START to the descriptor read (qsa_seq MIdle -> MDesc)
 constexpr int64_t kCheck = 79;       // qsa_desc_check: 7 divisions x (1 + 32/4 + 1) + 7 products + 2
 constexpr int64_t kToLoad = 2;       // check done to the first group load's DMA command
-constexpr int64_t kLoadGaps = 4;     // a group load's requests, and its end to its job
+constexpr int64_t kLoadGaps = 1;     // a group load's end to its job (its reads are queued)
 constexpr int64_t kJobOverhead = 9;  // per job: start -> first compute cycle, drain, next start
 constexpr int64_t kFirstFetch = 3;   // input beat written -> the array computes on it
 constexpr int64_t kDone = 3;         // last store piece issued -> DONE (and its grant)
@@ -126,6 +125,88 @@ int64_t FetchCycles(int64_t t, int64_t len, int64_t sc, int64_t rb, int64_t r_lo
     i = j;
   }
   return std::max<int64_t>(lines, 1);
+}
+
+// The output pieces of a band (qsa_seq's stores). The band's last job makes an output row's
+// bytes ready as it finishes it (row_done, in order). When the DMA is free (from `free` on), a
+// piece goes out from the bytes stored so far to the last beat boundary within the ready ones,
+// if that is at least kMinPiece bytes and short of the band's end; rows that finish while a
+// piece is written go out together in the next. The band's last piece, the rest once it is
+// complete, is `last`, not simulated: {DMA cycles of the pieces, the end of the last of them,
+// the last piece's write}. `base`: the band's first output byte (the layer's output starts on
+// a beat).
+struct BandStores {
+  int64_t busy = 0, end = 0, last = 0;
+};
+BandStores SimulateStores(const Dma& dma, int64_t free, const std::vector<int64_t>& row_done,
+                          int64_t base, int64_t ob, int64_t beat) {
+  const size_t rows = row_done.size();
+  const int64_t blen = static_cast<int64_t>(rows) * ob;
+  BandStores s;
+  int64_t done = 0, t = free;
+  for (size_t ready = 0;;) {
+    while (ready < rows && row_done[ready] <= t) ++ready;
+    if (ready == rows) break;
+    const int64_t e = (base + static_cast<int64_t>(ready) * ob) / beat * beat - base;
+    if (e - done >= kMinPiece) {
+      const int64_t w = dma.Write(BeatBytes(base + done, base + e, beat) / beat);
+      s.busy += w;
+      t += w;
+      s.end = t;
+      done = e;
+    } else {
+      t = std::max(t, row_done[ready]);
+    }
+  }
+  s.last = dma.Write(BeatBytes(base + done, base + blen, beat) / beat);
+  return s;
+}
+
+// The end of the input bytes the window of position (y, x) reads, from the band input's start
+// (0 when it lies in the padding).
+int64_t LastByte(const LayerDesc& d, const LayerPlan& p, const BandRows& band, int64_t y,
+                 int64_t x) {
+  const int64_t iy = y * d.stride - d.pad_top, ix = x * d.stride - d.pad_left;
+  const int64_t r = std::min<int64_t>(iy + d.kernel_h - 1, band.in_hi);
+  const int64_t col_end = std::min<int64_t>(ix + d.kernel_w, d.in.w);
+  if (r < std::max<int64_t>(iy, band.in_lo) || col_end <= 0) return 0;
+  return (r - band.in_lo) * p.row_bytes + col_end * d.in.c;
+}
+
+// A band's first job streams its input: qsa_compute takes a window segment once the input
+// bytes up to its end are written, so each position waits only for its own last byte. The
+// input arrives a beat (8 bytes) per `beat` cycles until its end, in_end; the job then ends no
+// sooner than in_end + this: over the positions p in the array's order (row by row; 2x2
+// windows (py, px, dy, dx) when pooling), the compute from p's last chunk on, less the time
+// from p's last byte to the input's end. `row_costs` holds one position's cost per computed
+// row of the band, `last_chunk` the cost of a position's last chunk (the one that reads its
+// last kernel row: chunks follow the stream order, spec §5).
+int64_t StreamedTail(const LayerDesc& d, const LayerPlan& p, const BandRows& band,
+                     const std::vector<int64_t>& row_costs, int64_t last_chunk, double beat) {
+  const int64_t in_bytes = (band.in_hi + 1 - band.in_lo) * p.row_bytes;
+  std::vector<std::pair<int64_t, int64_t>> order;  // (y, x), in the array's order
+  if (d.pool) {
+    for (int64_t py = band.y0; py + 1 < band.y1; py += 2) {
+      for (int64_t px = 0; px + 1 < p.comp_w; px += 2) {
+        for (int64_t dy = 0; dy < 2; ++dy) {
+          for (int64_t dx = 0; dx < 2; ++dx) order.push_back({py + dy, px + dx});
+        }
+      }
+    }
+  } else {
+    for (int64_t y = band.y0; y < band.y1; ++y) {
+      for (int64_t x = 0; x < p.comp_w; ++x) order.push_back({y, x});
+    }
+  }
+  int64_t tail = 0, later = 0;  // later: the compute of the positions after p
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const auto [y, x] = *it;
+    const int64_t wait = static_cast<int64_t>(
+        std::ceil(static_cast<double>(in_bytes - LastByte(d, p, band, y, x)) / 8.0 * beat));
+    tail = std::max(tail, std::max<int64_t>(last_chunk, 1) + later - wait);
+    later += row_costs[static_cast<size_t>(y - band.y0)];
+  }
+  return tail;
 }
 
 }  // namespace
@@ -255,7 +336,7 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   };
 
   CycleEstimate est;
-  est.setup = kStart + dma.Read(64 / beat) + kCheck + kToLoad;
+  est.setup = dma.Read(64 / beat) + kCheck + kToLoad;  // the read goes out in START's cycle
   est.first_load = load[0];
 
   // The items (band, group) in order, on two resources: the DMA and the array. Loads and
@@ -264,15 +345,12 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   //   a_k = max(t_ld, e_{k-2}) + load_k             (e_{k-1} with one weight half)
   //   e_k = max(max(e_{k-1}, a_k) + cost_k, in_b + after_b)
   // Band b's input loads once its half is free (band b-2's jobs done); in_b is when it is in.
-  // A band's first job streams its input, so it ends no sooner than the compute that reads the
-  // input's last row after it arrives (the last output row, both rows of a pooled one; one
+  // A band's first job streams its input, so it ends no sooner than in_b + StreamedTail (one
   // chunk when the input is a single row, as an FC layer's). The output pieces go out while a
-  // band's last group computes (a piece that finds the DMA busy waits and merges with the next
-  // rows): on the DMA they take at least the merged write, at most a write per piece, and they
-  // end no later than a piece after that job (e_k), counted from where the DMA is (t_ld): a
-  // one-band job streams its input while its first pieces go out. The DMA must fit them too
-  // before the end: body = max(e_last, t_ld + Σ pieces). The last band's last piece is the tail.
-  int64_t t_ld = 0, stores = 0, e_prev = 0, e_prev2 = 0, final_piece = 0;
+  // band's last group computes (SimulateStores, from where the DMA is, t_ld, on). The DMA must
+  // fit them too before the end: body = max(e_last, t_ld + Σ piece writes, the last one's end).
+  // The last band's last piece is the tail.
+  int64_t t_ld = 0, stores = 0, store_end = 0, e_prev = 0, e_prev2 = 0, final_piece = 0;
   std::vector<int64_t> band_end(static_cast<size_t>(p.bands));
   int64_t k = 0;
   for (int64_t b = 0; b < p.bands; ++b) {
@@ -283,53 +361,40 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
                          : 0;
     int64_t in_time = dma.Read(in_beats);
     if (b == 0) {
-      // The first job computes its first output row (both conv rows of a pooled one) once
-      // the input rows it reads are in (each of its positions reads all of them); with a
-      // single input row (an FC layer), chunk by chunk as the bytes arrive.
+      // The first job starts once its first position's window is in (the later positions
+      // follow the stream: StreamedTail); with a single input row (an FC layer), its first
+      // chunk's bytes.
       int64_t bytes = ch.length[0];
-      if (row_hi > row_lo) {
-        const int64_t rows =
-            std::min<int64_t>(d.in.h, d.kernel_h - d.pad_top + (d.pool ? d.stride : 0)) - row_lo;
-        bytes = std::max<int64_t>(rows, 1) * p.row_bytes;
-      }
-      // queued behind the first group load's biases: what it adds to that load
-      std::vector<std::pair<int64_t, int64_t>> head = reads_of[0];
-      head.push_back({CeilDiv(bytes, beat), 0});
-      const int64_t first = dma.Chain(head) - dma.Chain(reads_of[0]);
+      if (row_hi > row_lo) bytes = std::max<int64_t>(LastByte(d, p, band, band.y0, 0), 1);
+      // queued behind the first group load's biases: what it adds to that load, up to the
+      // first position's bytes and in all
+      auto behind_load = [&](int64_t beats) {
+        std::vector<std::pair<int64_t, int64_t>> head = reads_of[0];
+        head.push_back({beats, 0});
+        return dma.Chain(head) - dma.Chain(reads_of[0]);
+      };
+      const int64_t first = behind_load(CeilDiv(bytes, beat));
       est.first_input = first + kFirstFetch;
-      in_time = std::max<int64_t>(0, in_time - first);
+      in_time = std::max<int64_t>(0, behind_load(in_beats) - first);
     }
     est.dma += in_time;
     t_ld = std::max(t_ld, b >= 2 ? band_end[static_cast<size_t>(b - 2)] : 0) + in_time;
     int64_t after_input = in_beats;  // the band's input is the last read on the DMA so far
     const int64_t in_end = t_ld;
 
-    // output pieces: one per output row (rows of at least 64 bytes) or per 64 bytes of rows;
-    // the last piece from the last beat boundary before the band's last row to its end
-    const int64_t o0 = band.o0, o1 = band.o1;
     const int64_t ob = p.out_row_bytes;
-    const int64_t out_bytes = (o1 - o0) * ob;
-    int64_t pieces = 0, piece_beats = 0, last_bytes = out_bytes;
-    if (ob >= kMinPiece) {
-      pieces = o1 - o0 - 1;
-      piece_beats = CeilDiv(ob, beat);
-      last_bytes = ob;
-    } else {
-      pieces = (out_bytes - ob) / kMinPiece;
-      piece_beats = kMinPiece / beat;
-      last_bytes = out_bytes - pieces * kMinPiece;
-    }
-    final_piece = dma.Write(CeilDiv(last_bytes, beat) + 1);
 
     for (int64_t g = 0; g < p.groups; ++g, ++k) {
       int64_t cost = kJobOverhead, after = 0;
+      std::vector<int64_t> row_costs;  // one position at each computed row of the band
       for (int64_t y = y0; y < y1; ++y) {
-        const int64_t row_cost = p.comp_w * pos_cost(g, y);
-        cost += row_cost;
-        if (y + (d.pool ? 2 : 1) >= y1) after += row_cost;
+        row_costs.push_back(pos_cost(g, y));
+        cost += p.comp_w * row_costs.back();
       }
       if (row_hi == row_lo) {
         after = tbls[static_cast<size_t>(g)].back();  // one input row: its last chunk
+      } else if (g == 0) {
+        after = StreamedTail(d, p, band, row_costs, tbls[0].back(), dma.beat);
       }
       int64_t a = 0;
       if (k > 0) {
@@ -349,15 +414,23 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
       }
       int64_t e_k = std::max(e_prev, a) + cost;
       if (g == 0) e_k = std::max(e_k, in_end + after + kJobOverhead);
-      if (g + 1 == p.groups && pieces > 0) {
-        // merged pieces save bursts' latency, not beats
-        const int64_t piece_time =
-            std::max(dma.Write(pieces * piece_beats),
-                     std::min(pieces * dma.Write(piece_beats),
-                              std::max<int64_t>(0, e_k - t_ld) + dma.Write(piece_beats)));
-        stores += piece_time;
+      if (g + 1 == p.groups) {
+        // the band's output rows finish in this job, back to back up to its end
+        std::vector<int64_t> row_done(static_cast<size_t>(band.o1 - band.o0));
+        int64_t fin = e_k;
+        const int64_t per_out = d.pool ? 2 : 1;
+        for (size_t r = row_done.size(); r-- > 0;) {
+          row_done[r] = fin;
+          for (int64_t j = 0; j < per_out; ++j) {
+            fin -= p.comp_w * row_costs[r * static_cast<size_t>(per_out) + static_cast<size_t>(j)];
+          }
+        }
+        const BandStores st = SimulateStores(dma, t_ld, row_done, band.o0 * ob, ob, beat);
+        stores += st.busy;
+        store_end = std::max(store_end, st.end);
+        final_piece = st.last;
+        if (b + 1 < p.bands) stores += final_piece;
       }
-      if (g + 1 == p.groups && b + 1 < p.bands) stores += final_piece;
       est.group_cycles += cost - kJobOverhead;
       est.compute += cost;
       ++est.jobs;
@@ -367,7 +440,7 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
     band_end[static_cast<size_t>(b)] = e_prev;
   }
   est.dma += stores;
-  est.body = std::max(e_prev, t_ld + stores);
+  est.body = std::max({e_prev, t_ld + stores, store_end});
   est.tail = final_piece + kDone;
   est.total = est.setup + est.first_load + est.first_input + est.body + est.tail;
   return est;
