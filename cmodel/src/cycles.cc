@@ -105,26 +105,34 @@ struct Dma {
 };
 
 // Cycles the gather spends on a chunk [t, t + len) of a filter at an output row whose kernel
-// rows [r_lo, r_hi) lie inside the input: its kernel-row segments there, up to kSegsPerCycle
-// per 128-byte line (a line starts on a word, a few bytes before the first segment); a
-// segment in the padding needs no line. A skipped chunk (read = false) is walked
-// kSegsPerCycle segments per cycle.
+// rows [r_lo, r_hi) lie inside the input: its kernel-row segments in order, up to
+// kSegsPerCycle a cycle, those that read all within one 128-byte line (a line starts on a
+// word, a few bytes before the cycle's first segment that reads); a segment in the padding
+// reads nothing but still takes one of the cycle's kSegsPerCycle places (qsa_compute). A
+// skipped chunk (read = false) is walked kSegsPerCycle segments per cycle.
 int64_t FetchCycles(int64_t t, int64_t len, int64_t sc, int64_t rb, int64_t r_lo, int64_t r_hi,
                     bool read) {
   const int64_t r0 = t / sc, r1 = (t + len - 1) / sc;
   if (!read) return CeilDiv(r1 - r0 + 1, kSegsPerCycle);
-  const int64_t lo = std::max(r0, r_lo), hi = std::min(r1 + 1, r_hi);
   auto seg_lo = [&](int64_t r) { return (r - r0) * rb + (r == r0 ? t % sc : 0); };
   auto seg_hi = [&](int64_t r) { return (r - r0) * rb + (r == r1 ? (t + len - 1) % sc + 1 : sc); };
-  int64_t lines = 0;
-  for (int64_t i = lo; i < hi;) {
-    ++lines;
-    const int64_t base = seg_lo(i) - 4;
-    int64_t j = i + 1;
-    while (j < hi && j - i < kSegsPerCycle && seg_hi(j) - base <= kLineBytes) ++j;
+  int64_t cycles = 0;
+  for (int64_t i = r0; i <= r1;) {
+    ++cycles;
+    bool line = false;  // the cycle's line, from the first segment that reads
+    int64_t base = 0, j = i;
+    for (; j <= r1 && j - i < kSegsPerCycle; ++j) {
+      if (j < r_lo || j >= r_hi) continue;  // in the padding: a slot, no bytes
+      if (!line) {
+        line = true;
+        base = seg_lo(j) - 4;
+      } else if (seg_hi(j) - base > kLineBytes) {
+        break;
+      }
+    }
     i = j;
   }
-  return std::max<int64_t>(lines, 1);
+  return cycles;
 }
 
 // The output pieces of a band (qsa_seq's stores). The band's last job makes an output row's

@@ -189,10 +189,11 @@ TEST(QsaTop, CycleEstimateTracksTheRtl) {
 
 // The estimate over a fixed sample of 150 random layers (conv and FC; kernels, strides, padding
 // and pooling; both orientations, 2- and 3-bit codes, 30 % zero codes; one or more bands and
-// filter groups): each within 12 % of the RTL, nine in ten within 3.5 %, the median within
-// 1.2 % (spec §8, "Cycle estimate"). A store model that ignored the overlap of a band's pieces
-// with its input read put a one-band layer 23 % over; an RTL that did not queue a band's input
-// behind its group load puts one 13 % off.
+// filter groups): each within 8 % of the RTL, nine in ten within 3 %, the median within 1 %
+// (spec §8, "Cycle estimate"). A store model that ignored the overlap of a band's pieces with
+// its input read put a one-band layer 23 % over; an RTL that did not queue a band's input
+// behind its group load puts one 13 % off; a gather that gave padding segments no place in a
+// cycle puts one 9 % under.
 TEST(QsaTop, CycleEstimateOverRandomLayers) {
   std::mt19937 rng(777);
   std::vector<double> errs;
@@ -208,13 +209,13 @@ TEST(QsaTop, CycleEstimateOverRandomLayers) {
     }
     const EstimatePair r = RunLayerAndEstimate(l, rng);
     const double err = std::fabs(r.est - r.rtl) / r.rtl;
-    EXPECT_LT(err, 0.12) << "layer " << errs.size() << ": RTL " << r.rtl << " cycles, estimate "
+    EXPECT_LT(err, 0.08) << "layer " << errs.size() << ": RTL " << r.rtl << " cycles, estimate "
                          << r.est;
     errs.push_back(err);
   }
   std::sort(errs.begin(), errs.end());
-  EXPECT_LT(errs[errs.size() / 2], 0.012) << "median";
-  EXPECT_LT(errs[errs.size() * 9 / 10], 0.035) << "90th percentile";
+  EXPECT_LT(errs[errs.size() / 2], 0.01) << "median";
+  EXPECT_LT(errs[errs.size() * 9 / 10], 0.03) << "90th percentile";
 }
 
 // A waveform file that cannot be created is an error when the Accel is made, not a run that ends
