@@ -17,9 +17,9 @@ namespace qsa::cmodel {
 namespace {
 
 // Fixed latencies of the RTL (cycles).
-constexpr int64_t kCheck = 79;       // qsa_desc_check: 7 divisions x (1 + 32/4 + 1) + 7 products + 2
-constexpr int64_t kToLoad = 2;       // check done to the first group load's DMA command
-constexpr int64_t kLoadGaps = 1;     // a group load's end to its job (its reads are queued)
+constexpr int64_t kCheck = 79;    // qsa_desc_check: 7 divisions x (1 + 32/4 + 1) + 7 products + 2
+constexpr int64_t kToLoad = 2;    // check done to the first group load's DMA command
+constexpr int64_t kLoadGaps = 1;  // a group load's end to its job (its reads are queued)
 constexpr int64_t kJobOverhead = 9;  // per job: start -> first compute cycle, drain, next start
 constexpr int64_t kFirstFetch = 3;   // input beat written -> the array computes on it
 constexpr int64_t kDone = 3;         // last store piece issued -> DONE (and its grant)

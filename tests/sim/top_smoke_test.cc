@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/estimate_sample.h"
 #include "common/random_model.h"
 #include "qsa/cmodel/cycles.h"
 #include "qsa/cmodel/dataflow.h"
@@ -116,28 +117,11 @@ TEST(QsaTop, TiledLayersMatchReferenceModel) {
   }
 }
 
-/// Cycles of `layer` run alone as one job (DESC_COUNT = 1, START to DONE: BUSY_CYCLES) on the
-/// RTL, on random input, and the reference model's estimate of them (spec §8, "Cycle estimate").
-struct EstimatePair {
-  double rtl = 0, est = 0;
-};
-EstimatePair RunLayerAndEstimate(const cmodel::Layer& layer, std::mt19937& rng) {
-  cmodel::Model m;
-  m.name = "one";
-  m.input = layer.desc.in;
-  m.layers = {layer};
-  m.layers[0].desc.in_exp = m.input_exp;
-  m.layers[0].desc.out_exp = m.input_exp + m.layers[0].desc.alpha_exp + 6;
+/// The DRAM timing the cycle estimate takes by default (sim::DramConfig's).
+AccelConfig EstimateConfig() {
   AccelConfig cfg = SmokeConfig();
-  cfg.dram.write_latency = 20;  // the estimate's defaults: sim::DramConfig's
-  Accel accel(cfg);
-  accel.LoadModel(cmodel::SerializeModel(m));
-  accel.LoadInput(testing::RandomActs(rng, m.input.Elements()));
-  const AccelRun run = accel.Run(0, 1);
-  EXPECT_TRUE(run.ok()) << run.message;
-  return {static_cast<double>(run.counters[QSA_PERF_BUSY_CYCLES_IDX]),
-          static_cast<double>(cmodel::EstimateLayerCycles(m.layers[0], cmodel::ArrayConfig{},
-                                                          EstimateTiming(cfg.dram)))};
+  cfg.dram.write_latency = 20;
+  return cfg;
 }
 
 // The reference model's analytical cycle estimate (spec §8, "Cycle estimate") against the RTL:
@@ -178,39 +162,28 @@ TEST(QsaTop, CycleEstimateTracksTheRtl) {
   }
   double sum = 0;
   for (size_t i = 0; i < layers.size(); ++i) {
-    const EstimatePair r = RunLayerAndEstimate(layers[i], rng);
+    const testing::EstimateCase r = testing::RunLayerAndEstimate(layers[i], rng, EstimateConfig());
     const double err = (r.est - r.rtl) / r.rtl;
     SCOPED_TRACE(i);
-    EXPECT_LT(std::fabs(err), i < 3 ? 0.05 : 0.15) << "RTL " << r.rtl << " cycles, estimate " << r.est;
+    EXPECT_LT(std::fabs(err), i < 3 ? 0.05 : 0.15)
+        << "RTL " << r.rtl << " cycles, estimate " << r.est;
     sum += std::fabs(err);
   }
   EXPECT_LT(sum / static_cast<double>(layers.size()), 0.05);
 }
 
-// The estimate over a fixed sample of 150 random layers (conv and FC; kernels, strides, padding
-// and pooling; both orientations, 2- and 3-bit codes, 30 % zero codes; one or more bands and
-// filter groups): each within 8 % of the RTL, nine in ten within 3 %, the median within 1 %
-// (spec §8, "Cycle estimate"). A store model that ignored the overlap of a band's pieces with
-// its input read put a one-band layer 23 % over; an RTL that did not queue a band's input
-// behind its group load puts one 13 % off; a gather that gave padding segments no place in a
-// cycle puts one 9 % under.
+// The estimate over a fixed sample of 150 random layers (testing::EstimateSample, seed 777):
+// each within 8 % of the RTL, nine in ten within 3 %, the median within 1 % (spec §8, "Cycle
+// estimate"; bench/estimate_accuracy.cc reports a larger sample). A store model that ignored the
+// overlap of a band's pieces with its input read put a one-band layer 23 % over; an RTL that did
+// not queue a band's input behind its group load puts one 13 % off; a gather that gave padding
+// segments no place in a cycle puts one 9 % under.
 TEST(QsaTop, CycleEstimateOverRandomLayers) {
-  std::mt19937 rng(777);
   std::vector<double> errs;
-  while (errs.size() < 150) {
-    std::uniform_int_distribution<int> dim(4, 30);
-    const bool fc = errs.size() % 4 == 0;
-    const cmodel::Layer l =
-        testing::RandomLayer(rng, {dim(rng), dim(rng), dim(rng) % 12 + 1}, fc, 0.3);
-    try {
-      cmodel::PlanLayer(l.desc, cmodel::ArrayConfig{});
-    } catch (const Error&) {  // does not fit the default build (ConfigError, FormatError)
-      continue;
-    }
-    const EstimatePair r = RunLayerAndEstimate(l, rng);
-    const double err = std::fabs(r.est - r.rtl) / r.rtl;
-    EXPECT_LT(err, 0.08) << "layer " << errs.size() << ": RTL " << r.rtl << " cycles, estimate "
-                         << r.est;
+  for (const testing::EstimateCase& c : testing::EstimateSample(777, 150, EstimateConfig())) {
+    const double err = std::fabs(c.est - c.rtl) / c.rtl;
+    EXPECT_LT(err, 0.08) << "layer " << errs.size() << ": RTL " << c.rtl << " cycles, estimate "
+                         << c.est;
     errs.push_back(err);
   }
   std::sort(errs.begin(), errs.end());
