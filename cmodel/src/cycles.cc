@@ -104,18 +104,19 @@ struct Dma {
   }
 };
 
-// Cycles the gather spends on a chunk [t, t + len) of a filter at an output row whose kernel
-// rows [r_lo, r_hi) lie inside the input: its kernel-row segments in order, up to
-// kSegsPerCycle a cycle, those that read all within one 128-byte line (a line starts on a
-// word, a few bytes before the cycle's first segment that reads); a segment in the padding
-// reads nothing but still takes one of the cycle's kSegsPerCycle places (qsa_compute). A
-// skipped chunk (read = false) is walked kSegsPerCycle segments per cycle.
+// Cycles the gather spends on a chunk [t, t + len) of a filter at a position whose kernel rows
+// [r_lo, r_hi) lie inside the input and whose window starts `align` bytes (0..7) into a word:
+// its kernel-row segments in order, up to kSegsPerCycle a cycle, those that read all within
+// one 128-byte line (from the word of the cycle's first segment that reads); a segment in the
+// padding reads nothing but still takes one of the cycle's kSegsPerCycle places (qsa_compute).
+// A skipped chunk (read = false) is walked kSegsPerCycle segments per cycle.
 int64_t FetchCycles(int64_t t, int64_t len, int64_t sc, int64_t rb, int64_t r_lo, int64_t r_hi,
-                    bool read) {
+                    bool read, int64_t align) {
   const int64_t r0 = t / sc, r1 = (t + len - 1) / sc;
   if (!read) return CeilDiv(r1 - r0 + 1, kSegsPerCycle);
-  auto seg_lo = [&](int64_t r) { return (r - r0) * rb + (r == r0 ? t % sc : 0); };
-  auto seg_hi = [&](int64_t r) { return (r - r0) * rb + (r == r1 ? (t + len - 1) % sc + 1 : sc); };
+  // bytes from the word before the window's origin (kernel row 0, its first column)
+  auto seg_lo = [&](int64_t r) { return align + r * rb + (r == r0 ? t % sc : 0); };
+  auto seg_hi = [&](int64_t r) { return align + r * rb + (r == r1 ? (t + len - 1) % sc + 1 : sc); };
   int64_t cycles = 0;
   for (int64_t i = r0; i <= r1;) {
     ++cycles;
@@ -125,7 +126,7 @@ int64_t FetchCycles(int64_t t, int64_t len, int64_t sc, int64_t rb, int64_t r_lo
       if (j < r_lo || j >= r_hi) continue;  // in the padding: a slot, no bytes
       if (!line) {
         line = true;
-        base = seg_lo(j) - 4;
+        base = seg_lo(j) / 8 * 8;
       } else if (seg_hi(j) - base > kLineBytes) {
         break;
       }
@@ -186,9 +187,9 @@ int64_t LastByte(const LayerDesc& d, const LayerPlan& p, const BandRows& band, i
 // input arrives a beat (8 bytes) per `beat` cycles until its end, in_end; the job then ends no
 // sooner than in_end + this: over the positions p in the array's order (row by row; 2x2
 // windows (py, px, dy, dx) when pooling), the compute from p's last chunk on, less the time
-// from p's last byte to the input's end. `row_costs` holds one position's cost per computed
-// row of the band, `last_chunk` the cost of a position's last chunk (the one that reads its
-// last kernel row: chunks follow the stream order, spec §5).
+// from p's last byte to the input's end. `row_costs` holds the cost of each computed row of
+// the band (a position: its share), `last_chunk` the cost of a position's last chunk (the one
+// that reads its last kernel row: chunks follow the stream order, spec §5).
 int64_t StreamedTail(const LayerDesc& d, const LayerPlan& p, const BandRows& band,
                      const std::vector<int64_t>& row_costs, int64_t last_chunk, double beat) {
   const int64_t in_bytes = (band.in_hi + 1 - band.in_lo) * p.row_bytes;
@@ -212,7 +213,7 @@ int64_t StreamedTail(const LayerDesc& d, const LayerPlan& p, const BandRows& ban
     const int64_t wait = static_cast<int64_t>(
         std::ceil(static_cast<double>(in_bytes - LastByte(d, p, band, y, x)) / 8.0 * beat));
     tail = std::max(tail, std::max<int64_t>(last_chunk, 1) + later - wait);
-    later += row_costs[static_cast<size_t>(y - band.y0)];
+    later += CeilDiv(row_costs[static_cast<size_t>(y - band.y0)], p.comp_w);
   }
   return tail;
 }
@@ -315,7 +316,7 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   // last). An empty chunk is not issued, except the position's last (a null chunk: one cycle
   // in the array and one in the gather, no line; it carries the output); the gather walks the
   // others, kSegsPerCycle segments a cycle, before the next issued one.
-  auto pos_cost = [&](int64_t g, int64_t y) {
+  auto pos_cost = [&](int64_t g, int64_t y, int64_t align) {
     const std::vector<int64_t>& tbl = tbls[static_cast<size_t>(g)];
     const int64_t iy = y * d.stride - d.pad_top;  // input row of kernel row 0
     const int64_t r_lo = std::max<int64_t>(0, -iy),
@@ -327,7 +328,7 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
       const int64_t cyc = tbl[static_cast<size_t>(c)];
       const int64_t f_c =
           FetchCycles(ch.start[static_cast<size_t>(c)], ch.length[static_cast<size_t>(c)], sc,
-                      p.row_bytes, r_lo, r_hi, cyc > 0);
+                      p.row_bytes, r_lo, r_hi, cyc > 0, align);
       if (cyc == 0 && !last) {
         walk += f_c;
         continue;
@@ -339,6 +340,26 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
     int64_t sum = 0;
     for (size_t i = 0; i < cost.size(); ++i) {
       sum += std::max(cost[i], fetch[(i + 1) % cost.size()]);
+    }
+    return sum;
+  };
+
+  // The positions of computed row y, for group g: their windows start at DRAM offset
+  // iy·rb + ix·C of the layer's input (which starts on a word: ACT_ADDR[31:3]; the buffer keeps
+  // its DRAM words), so a position's gather depends on that offset's place in its word, and
+  // positions with the same place cost the same.
+  auto row_cost = [&](int64_t g, int64_t y) {
+    const int64_t iy = y * d.stride - d.pad_top;
+    std::vector<int64_t> count(8, 0);
+    for (int64_t x = 0; x < p.comp_w; ++x) {
+      const int64_t off = iy * p.row_bytes + (x * d.stride - d.pad_left) * d.in.c;
+      ++count[static_cast<size_t>(((off % 8) + 8) % 8)];
+    }
+    int64_t sum = 0;
+    for (int64_t a = 0; a < 8; ++a) {
+      if (count[static_cast<size_t>(a)] > 0) {
+        sum += count[static_cast<size_t>(a)] * pos_cost(g, y, a);
+      }
     }
     return sum;
   };
@@ -394,10 +415,10 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
 
     for (int64_t g = 0; g < p.groups; ++g, ++k) {
       int64_t cost = kJobOverhead, after = 0;
-      std::vector<int64_t> row_costs;  // one position at each computed row of the band
+      std::vector<int64_t> row_costs;  // each computed row of the band
       for (int64_t y = y0; y < y1; ++y) {
-        row_costs.push_back(pos_cost(g, y));
-        cost += p.comp_w * row_costs.back();
+        row_costs.push_back(row_cost(g, y));
+        cost += row_costs.back();
       }
       if (row_hi == row_lo) {
         after = tbls[static_cast<size_t>(g)].back();  // one input row: its last chunk
@@ -430,7 +451,7 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
         for (size_t r = row_done.size(); r-- > 0;) {
           row_done[r] = fin;
           for (int64_t j = 0; j < per_out; ++j) {
-            fin -= p.comp_w * row_costs[r * static_cast<size_t>(per_out) + static_cast<size_t>(j)];
+            fin -= row_costs[r * static_cast<size_t>(per_out) + static_cast<size_t>(j)];
           }
         }
         const BandStores st = SimulateStores(dma, t_ld, row_done, band.o0 * ob, ob, beat);
