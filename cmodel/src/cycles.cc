@@ -316,11 +316,9 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   // last). An empty chunk is not issued, except the position's last (a null chunk: one cycle
   // in the array and one in the gather, no line; it carries the output); the gather walks the
   // others, kSegsPerCycle segments a cycle, before the next issued one.
-  auto pos_cost = [&](int64_t g, int64_t y, int64_t align) {
+  // It depends on y only through the kernel rows inside the input, [r_lo, r_hi).
+  auto pos_cost = [&](int64_t g, int64_t r_lo, int64_t r_hi, int64_t align) {
     const std::vector<int64_t>& tbl = tbls[static_cast<size_t>(g)];
-    const int64_t iy = y * d.stride - d.pad_top;  // input row of kernel row 0
-    const int64_t r_lo = std::max<int64_t>(0, -iy),
-                  r_hi = std::min<int64_t>(d.kernel_h, d.in.h - iy);
     std::vector<int64_t> cost, fetch;  // per issued chunk
     int64_t walk = 0;
     for (int c = 0; c < ch.chunks_per_filter; ++c) {
@@ -348,18 +346,26 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
   // iy·rb + ix·C of the layer's input (which starts on a word: ACT_ADDR[31:3]; the buffer keeps
   // its DRAM words), so a position's gather depends on that offset's place in its word, and
   // positions with the same place cost the same.
+  // A position's cost is kept per group, kernel rows inside and alignment (most rows share it).
+  const int64_t kr = d.kernel_h + 1;
+  std::vector<std::vector<int64_t>> pos_costs(static_cast<size_t>(p.groups));
   auto row_cost = [&](int64_t g, int64_t y) {
-    const int64_t iy = y * d.stride - d.pad_top;
+    const int64_t iy = y * d.stride - d.pad_top;  // input row of kernel row 0
+    const int64_t r_lo = std::clamp<int64_t>(-iy, 0, d.kernel_h),
+                  r_hi = std::clamp<int64_t>(d.in.h - iy, r_lo, d.kernel_h);
+    std::vector<int64_t>& known = pos_costs[static_cast<size_t>(g)];
+    if (known.empty()) known.assign(static_cast<size_t>(kr * kr * 8), -1);
     std::vector<int64_t> count(8, 0);
-    for (int64_t x = 0; x < p.comp_w; ++x) {
+    for (int64_t x = 0; x < std::min<int64_t>(8, p.comp_w); ++x) {  // x, x + 8, ... alike
       const int64_t off = iy * p.row_bytes + (x * d.stride - d.pad_left) * d.in.c;
-      ++count[static_cast<size_t>(((off % 8) + 8) % 8)];
+      count[static_cast<size_t>(((off % 8) + 8) % 8)] += (p.comp_w - x + 7) / 8;
     }
     int64_t sum = 0;
     for (int64_t a = 0; a < 8; ++a) {
-      if (count[static_cast<size_t>(a)] > 0) {
-        sum += count[static_cast<size_t>(a)] * pos_cost(g, y, a);
-      }
+      if (count[static_cast<size_t>(a)] == 0) continue;
+      int64_t& c = known[static_cast<size_t>((r_lo * kr + r_hi) * 8 + a)];
+      if (c < 0) c = pos_cost(g, r_lo, r_hi, a);
+      sum += count[static_cast<size_t>(a)] * c;
     }
     return sum;
   };
