@@ -193,27 +193,25 @@ int64_t LastByte(const LayerDesc& d, const LayerPlan& p, const BandRows& band, i
 int64_t StreamedTail(const LayerDesc& d, const LayerPlan& p, const BandRows& band,
                      const std::vector<int64_t>& row_costs, int64_t last_chunk, double beat) {
   const int64_t in_bytes = (band.in_hi + 1 - band.in_lo) * p.row_bytes;
-  std::vector<std::pair<int64_t, int64_t>> order;  // (y, x), in the array's order
-  if (d.pool) {
-    for (int64_t py = band.y0; py + 1 < band.y1; py += 2) {
-      for (int64_t px = 0; px + 1 < p.comp_w; px += 2) {
-        for (int64_t dy = 0; dy < 2; ++dy) {
-          for (int64_t dx = 0; dx < 2; ++dx) order.push_back({py + dy, px + dx});
-        }
-      }
-    }
-  } else {
-    for (int64_t y = band.y0; y < band.y1; ++y) {
-      for (int64_t x = 0; x < p.comp_w; ++x) order.push_back({y, x});
-    }
-  }
-  int64_t tail = 0, later = 0;  // later: the compute of the positions after p
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    const auto [y, x] = *it;
+  int64_t tail = 0, later = 0;              // later: the compute of the positions after p
+  auto visit = [&](int64_t y, int64_t x) {  // the positions from the last one back
     const int64_t wait = static_cast<int64_t>(
         std::ceil(static_cast<double>(in_bytes - LastByte(d, p, band, y, x)) / 8.0 * beat));
     tail = std::max(tail, std::max<int64_t>(last_chunk, 1) + later - wait);
     later += CeilDiv(row_costs[static_cast<size_t>(y - band.y0)], p.comp_w);
+  };
+  if (d.pool) {
+    for (int64_t py = band.y1 - 2; py >= band.y0; py -= 2) {
+      for (int64_t px = p.comp_w - 2; px >= 0; px -= 2) {
+        for (int64_t dy = 1; dy >= 0; --dy) {
+          for (int64_t dx = 1; dx >= 0; --dx) visit(py + dy, px + dx);
+        }
+      }
+    }
+  } else {
+    for (int64_t y = band.y1 - 1; y >= band.y0; --y) {
+      for (int64_t x = p.comp_w - 1; x >= 0; --x) visit(y, x);
+    }
   }
   return tail;
 }
