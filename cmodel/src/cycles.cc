@@ -114,7 +114,8 @@ int64_t FetchCycles(int64_t t, int64_t len, int64_t sc, int64_t rb, int64_t r_lo
                     bool read, int64_t align) {
   const int64_t r0 = t / sc, r1 = (t + len - 1) / sc;
   if (!read) return CeilDiv(r1 - r0 + 1, kSegsPerCycle);
-  // bytes from the word before the window's origin (kernel row 0, its first column)
+  // byte offsets from the start of the word that holds the window's origin (kernel row 0, its
+  // first column)
   auto seg_lo = [&](int64_t r) { return align + r * rb + (r == r0 ? t % sc : 0); };
   auto seg_hi = [&](int64_t r) { return align + r * rb + (r == r1 ? (t + len - 1) % sc + 1 : sc); };
   int64_t cycles = 0;
@@ -427,7 +428,7 @@ CycleEstimate EstimateLayer(const Layer& layer, const ArrayConfig& cfg, const Dr
       if (row_hi == row_lo) {
         after = tbls[static_cast<size_t>(g)].back();  // one input row: its last chunk
       } else if (g == 0) {
-        after = StreamedTail(d, p, band, row_costs, tbls[0].back(), dma.beat);
+        after = StreamedTail(d, p, band, row_costs, tbls[static_cast<size_t>(g)].back(), dma.beat);
       }
       int64_t a = 0;
       if (k > 0) {
