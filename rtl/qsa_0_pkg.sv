@@ -6,6 +6,12 @@
 // qsa_qs_mult_tb.sv check that). Subset rules (docs: /work/shared/STYLE.md): no structs, no
 // `return`, no `import qsa_pkg::*`; callers write `qsa_pkg::name`. Multi-field results are
 // returned as flat vectors whose fields are named by the localparams next to the function.
+//
+// The functions called from always_comb blocks (lane_term, naf_alpha_topk and what it calls,
+// requantize, sat8, relu, decode_code) take their arguments and results apart by
+// concatenations, casts and comparisons, not constant selects: Icarus 11 puts a constant select
+// inside a called function into the calling block's sensitivity, and blocks then wake each
+// other without end (testbench/README.md, "Tool pitfalls").
 package qsa_pkg;
 
   // ---------------------------------------------------------------------------------------
@@ -53,6 +59,14 @@ package qsa_pkg;
   localparam int ActWidth      = 8;
   localparam int AccWidth      = 32;
   localparam int ReqShiftWidth = 5;  // shift in 0..31
+
+  // lane_term returns {zero, use, neg, u}: u (the term + 512, LaneUWidth bits) at [0 +:
+  // LaneUWidth], then one bit each.
+  localparam int LaneUWidth = ActWidth + 2;  // ±(a << 2) in 10 bits
+  localparam int LaneWidth  = LaneUWidth + 3;
+  localparam int LaneNeg    = LaneUWidth;
+  localparam int LaneUse    = LaneUWidth + 1;
+  localparam int LaneZero   = LaneUWidth + 2;
 
   // ---------------------------------------------------------------------------------------
   // Weight codes (spec §1)
@@ -116,6 +130,39 @@ package qsa_pkg;
     end
   endfunction
 
+  // [lane_term], hardware form of β·a (spec §4: one nonzero-code term of S_v) for a 3-bit
+  // code and an int8 activation a, with no multiplier and no negation adder (docs/architecture.md,
+  // "The lane"): u - 512 + neg = β·a. The shift is a one-hot select among a, a << 1 and a << 2;
+  // a negative code inverts a before the shift and fills the vacated bits with ones, which gives
+  // the ones' complement -(a << shift) - 1, and neg is the missing +1 (a one-bit operand of the
+  // lane adder). The 10-bit signed term t leaves as u = {~t[9], t[8:0]} = t + 512, unsigned, so
+  // the lane adder subtracts 512 per lane once and has no sign-extension columns. A zero or
+  // reserved code, or a zero activation (a gated MAC), selects nothing: u = 512, neg = 0.
+  // use: the code is nonzero; zero: ... and a = 0. qsa_lane is this function as a block;
+  // qsa_pe calls it in its group cycles only (testbench/qsa_pkg_tb.sv: every code and a).
+  function automatic logic [LaneWidth-1:0] lane_term(input logic [CodeWidth-1:0] code,
+                                                     input logic [ActWidth-1:0]  act);
+    logic                  unused_rsv, c_zero, c_neg;
+    logic [ShiftWidth-1:0] shift;
+    logic                  use_code, act_nz, on, neg;
+    logic [LaneUWidth-1:0] ax;  // a (inverted when negative), sign-extended
+    logic [LaneUWidth-1:0] t;   // ±(a << shift) in ones' complement
+    logic [LaneUWidth-1:0] u;   // t + 512
+    // Fields by a concatenation and shifts, no selects (Icarus 11: see the header).
+    {unused_rsv, c_zero, c_neg, shift} = decode_code(code, 1'b1);  // reserved: zero too
+    use_code = !c_zero;
+    act_nz   = |act;
+    on       = use_code && act_nz;
+    neg      = on && c_neg;
+    ax       = LaneUWidth'($signed(act ^ {ActWidth{neg}}));
+    t        = ({LaneUWidth{on && (shift == 2'd0)}} & ax)
+               | ({LaneUWidth{on && (shift == 2'd1)}} & ((ax << 1) | LaneUWidth'(neg)))
+               | ({LaneUWidth{on && (shift == 2'd2)}} & ((ax << 2) | LaneUWidth'({neg, neg})));
+    u         = t ^ LaneUWidth'(1 << (LaneUWidth - 1));  // {~t[9], t[8:0]}
+    lane_term = (LaneWidth'(use_code && !act_nz) << LaneZero) | (LaneWidth'(use_code) << LaneUse)
+                | (LaneWidth'(neg) << LaneNeg) | LaneWidth'(u);
+  endfunction
+
   // ---------------------------------------------------------------------------------------
   // NAF recoding and the quality knob (spec §3)
   // ---------------------------------------------------------------------------------------
@@ -161,8 +208,7 @@ package qsa_pkg;
     logic [NafMaxDigits-1:0] pos;
     logic [NafMaxDigits-1:0] neg;
     logic [NafMaxDigits-1:0] keep;
-    pos      = digits[NafPosLsb +: NafMaxDigits];
-    neg      = digits[NafNegLsb +: NafMaxDigits];
+    {neg, pos} = digits;  // NafNegLsb, NafPosLsb
     keep     = naf_topk_keep(pos | neg, k);
     naf_topk = {neg & keep, pos & keep};
   endfunction
@@ -191,12 +237,11 @@ package qsa_pkg;
   // {neg, pos} (NafDigits bits each) of naf_topk(naf_digits(alpha), k).
   function automatic logic [2*NafDigits-1:0] naf_alpha_topk(input logic [AlphaBits-1:0] alpha,
                                                             input logic [KWidth-1:0]    k);
-    logic [NafMasksWidth-1:0] kept;
-    logic                     unused_high;  // digits above an α's NafDigits are always 0
-    kept        = naf_topk(naf_digits(NafMaxWidth'(alpha)), k);
-    unused_high = ^{kept[NafNegLsb + NafDigits +: NafMaxDigits - NafDigits],
-                    kept[NafPosLsb + NafDigits +: NafMaxDigits - NafDigits]};
-    naf_alpha_topk = {kept[NafNegLsb +: NafDigits], kept[NafPosLsb +: NafDigits]};
+    logic [NafMaxDigits-NafDigits-1:0] unused_neg_high, unused_pos_high;  // always 0 for an α
+    logic [NafDigits-1:0]              neg, pos;
+    // A concatenation, not selects (Icarus 11: see the header).
+    {unused_neg_high, neg, unused_pos_high, pos} = naf_topk(naf_digits(NafMaxWidth'(alpha)), k);
+    naf_alpha_topk = {neg, pos};
   endfunction
 
   // Nonzero digits of α masks {neg, pos} (at most MaxK); on naf_alpha_topk's result the twin of
@@ -224,7 +269,7 @@ package qsa_pkg;
     end else if (x < -64'sd128) begin
       sat8 = -8'sd128;
     end else begin
-      sat8 = x[ActWidth-1:0];
+      sat8 = ActWidth'(x);
     end
   endfunction
 
@@ -236,7 +281,7 @@ package qsa_pkg;
     logic signed [63:0] wide;
     logic signed [63:0] half;
     logic signed [63:0] rounded;
-    wide = {{(64 - AccWidth){acc[AccWidth-1]}}, acc};
+    wide = 64'(acc);  // sign-extended
     half = '0;
     if (shift == 5'd0) begin
       rounded = wide;
@@ -249,7 +294,7 @@ package qsa_pkg;
 
   // [relu], twin of Relu(q): max(q, 0) on an int8 value.
   function automatic logic signed [ActWidth-1:0] relu(input logic signed [ActWidth-1:0] q);
-    relu = q[ActWidth-1] ? 8'sd0 : q;
+    relu = (q < 8'sd0) ? 8'sd0 : q;
   endfunction
 
   // ---------------------------------------------------------------------------------------

@@ -44,7 +44,10 @@ module qsa_mem #(
   logic [Width-1:0] wbits;  // wbe_i, one bit per data bit
 
   always_comb begin
-    for (int b = 0; b < BeWidth; b++) wbits[b*8 +: 8] = {8{wbe_i[b]}};
+    wbits = '0;  // needed in write cycles only (skipped in the others)
+    if (we_i) begin
+      for (int b = 0; b < BeWidth; b++) wbits[b*8 +: 8] = {8{wbe_i[b]}};
+    end
   end
 
   always_ff @(posedge clk_i) begin

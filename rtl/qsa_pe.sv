@@ -28,15 +28,16 @@
 //                    it arrives in this cycle) into the zero-skip compaction (len_i = 0 or
 //                    !active_i: an empty chunk); the working codes, α's and split are kept.
 //   group cycles     grp_valid_i: the compaction presents up to Lanes nonzero codes; each lane
-//                    picks its activation from win_i, shifts/inverts it (qsa_pkg::decode_code;
-//                    a one-hot shift select and a ones' complement, see stage 0 below)
+//                    picks its activation from win_i, shifts/inverts it (the circuit of
+//                    qsa_pkg::lane_term: a one-hot shift select and a ones' complement, see
+//                    stage 0 below)
 //                    and the lanes are summed per vector (stage 0 -> s1). A PE with fewer
 //                    nonzero codes than the slowest PE of the group idles through the
 //                    remaining cycles. The chunk's last group cycle carries grp_last_i, and
 //                    pos_last_i when it is the last chunk of the output position.
 //   s1               partial sums accumulate to S_v0 and S_v1; at the last group they go to s2.
 //   s2               one multiply per vector, S_v × Q_k(α_v) (qsa_naf_mult on the kept
-//                    digits of α_v, recoded by qsa_naf_recoder as the vector entered s2),
+//                    digits of α_v, recoded by qsa_pkg::naf_alpha_topk as the vector entered s2),
 //                    accumulated onto the bias; skipped when the vector has no nonzero code
 //                    or α = 0. A multiplier's operands are held between the vectors that use
 //                    it (operand isolation), so it switches once per multiply. At pos_last the
@@ -254,80 +255,98 @@ module qsa_pe #(
   // Stage 0: lanes (select, decode, shift/invert) and the lane sums of v0 and v1
   // ---------------------------------------------------------------------------------------
   // Lane l is on in a group cycle when the compaction gives it a code (zs_en[l]); it takes the
-  // code and the activation a at its index and forms β·a = ±(a << shift) in qsa_lane (a
-  // one-hot shift select and a ones' complement, no multiplier and no negation adder; the term
-  // leaves offset by 512 with its +1 apart). A lane that is off gives qsa_lane code 0 and
-  // activation 0: its term is 0 (512 in the offset form) and its inputs do not toggle. Each lane
-  // adds into the sum of its own vector (v1 when its index is at or past split_q); in the other
-  // vector's sum it stands as 512, i.e. zero. The lane sums subtract the Lanes · 512 once.
-  localparam int TW = AW + 2;                              // ±(a << 2) in 10 bits
+  // code and the activation a at its index and forms β·a = ±(a << shift) with the circuit of
+  // qsa_pkg::lane_term (a one-hot shift select and a ones' complement, no multiplier and no
+  // negation adder; the term leaves offset by 512 with its +1 apart). A lane that is off takes
+  // code 0 and activation 0: its term is 0 (512 in the offset form) and its inputs do not
+  // toggle. Each lane adds into the sum of its own vector (v1 when its index is at or past
+  // split_q); in the other vector's sum it stands as 512, i.e. zero. The lane sums subtract the
+  // Lanes · 512 once, so outside group cycles, with every lane off, they are 0.
+  //
+  // For simulation speed the lanes are one block, evaluated in group cycles only (outside them
+  // the block gives the same zeros), and each lane picks its code and activation in a branch,
+  // not a select. The lane circuit is written out here rather than called: Verilator keeps a
+  // called function's variables in the model object, which made qsa_top about 40 % slower.
+  // qsa_lane (the block the synthesis datapath uses) is lane_term itself, checked for every code
+  // and activation by testbench/qsa_pkg_tb.sv; this copy is checked bit for bit by the
+  // co-simulation. The block builds everything in its own variables, takes them apart by
+  // concatenations and shifts rather than constant selects, and writes each output once
+  // (Icarus 11 otherwise wakes the block without end: testbench/README.md, "Tool pitfalls").
+  localparam int TW = qsa_pkg::LaneUWidth;                 // ±(a << 2) in 10 bits
 
-  logic [Lanes*TW-1:0] lane_u0;    // lane l's term + 512 in v0's sum, at [l*TW +: TW]
-  logic [Lanes*TW-1:0] lane_u1;    // ... in v1's sum
-  logic [Lanes-1:0]    lane_neg0;  // the +1 of a negative code's complement, in v0's sum
-  logic [Lanes-1:0]    lane_neg1;  // ... in v1's sum
-  logic [Lanes-1:0]    lane_use;   // lane l carries a nonzero code
-  logic [Lanes-1:0]    lane_zero;  // ... whose activation is zero (gated)
-  logic [Lanes-1:0]    lane_v1;    // ... of the chunk's second vector
-  logic                grp_on;     // a group cycle with a group from the compaction
+  logic                        grp_on;  // a group cycle with a group from the compaction
+  logic signed [SWidth-1:0]    lane_sum0, lane_sum1;
+  logic [LaneCntWidth-1:0]     lanes_used;    // lanes with a nonzero code
+  logic [LaneCntWidth-1:0]     lanes_gated;   // ... whose activation is zero
 
   assign grp_on = grp_valid_i && zs_valid;
 
-  for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    logic [IdxWidth-1:0] idx;
-    logic [CodeW-1:0]    code;
-    logic [AW-1:0]       act;
-    logic                on, neg;
-    logic [TW-1:0]       u;      // the term + 512
-
-    assign idx    = zs_idx[l*IdxWidth +: IdxWidth];
-    assign on     = grp_on && zs_en[l];
-    // A branch, not a select: it spares a simulator the wide variable selects outside group
-    // cycles (in hardware both are the same AND gating). Each output is written once (an
-    // output changing twice per run makes Icarus 11 loop through its bug #508).
-    always_comb begin
-      if (on) begin
-        code = codes_q[idx*CodeW +: CodeW];
-        act  = win_i[idx*AW +: AW];
-      end else begin
+  always_comb begin : p_lanes
+    logic signed [SWidth-1:0]      sum0, sum1;
+    logic [LaneCntWidth-1:0]       used, gated;
+    logic [IdxWidth-1:0]           idx;
+    logic [CodeW-1:0]              code;
+    logic [AW-1:0]                 act;
+    logic                          v1;     // the lane's code is of the chunk's second vector
+    logic                          unused_rsv, c_zero, c_neg;  // a reserved code: zero too
+    logic [qsa_pkg::ShiftWidth-1:0] shift;
+    logic                          use_code, act_nz, on, neg;
+    logic [TW-1:0]                 ax;     // a (inverted when negative), sign-extended
+    logic [TW-1:0]                 t;      // ±(a << shift) in ones' complement
+    logic [TW-1:0]                 u;      // t + 512
+    sum0       = '0;
+    sum1       = '0;
+    used       = '0;
+    gated      = '0;
+    idx        = '0;
+    code       = '0;
+    act        = '0;
+    v1         = 1'b0;
+    unused_rsv = 1'b0;
+    c_zero     = 1'b0;
+    c_neg      = 1'b0;
+    shift      = '0;
+    use_code   = 1'b0;
+    act_nz     = 1'b0;
+    on         = 1'b0;
+    neg        = 1'b0;
+    ax         = '0;
+    t          = '0;
+    u          = '0;
+    if (grp_on) begin
+      sum0 = -SWidth'(Lanes << (TW - 1));
+      sum1 = -SWidth'(Lanes << (TW - 1));
+      for (int l = 0; l < Lanes; l++) begin
+        idx  = zs_idx[l*IdxWidth +: IdxWidth];
         code = '0;
         act  = '0;
+        v1   = 1'b0;
+        if (zs_en[l]) begin
+          code = codes_q[idx*CodeW +: CodeW];
+          act  = win_i[idx*AW +: AW];
+          v1   = LenWidth'(idx) >= split_q;
+        end
+        // qsa_pkg::lane_term(code, act)
+        {unused_rsv, c_zero, c_neg, shift} = qsa_pkg::decode_code(code, 1'b1);
+        use_code = !c_zero;
+        act_nz   = |act;
+        on       = use_code && act_nz;
+        neg      = on && c_neg;
+        ax       = TW'($signed(act ^ {AW{neg}}));
+        t        = ({TW{on && (shift == 2'd0)}} & ax)
+                   | ({TW{on && (shift == 2'd1)}} & ((ax << 1) | TW'(neg)))
+                   | ({TW{on && (shift == 2'd2)}} & ((ax << 2) | TW'({neg, neg})));
+        u        = t ^ TW'(1 << (TW - 1));
+        if (v1) begin
+          sum0 = sum0 + SWidth'(1 << (TW - 1));
+          sum1 = sum1 + SWidth'(u) + SWidth'(neg);
+        end else begin
+          sum0 = sum0 + SWidth'(u) + SWidth'(neg);
+          sum1 = sum1 + SWidth'(1 << (TW - 1));
+        end
+        used  = used + LaneCntWidth'(use_code);
+        gated = gated + LaneCntWidth'(use_code && !act_nz);
       end
-    end
-
-    qsa_lane u_lane (
-      .code_i(code),
-      .act_i (act),
-      .u_o   (u),
-      .neg_o (neg),
-      .use_o (lane_use[l]),
-      .zero_o(lane_zero[l])
-    );
-
-    assign lane_v1[l]   = on && (LenWidth'(idx) >= split_q);
-    assign lane_u0[l*TW +: TW] = lane_v1[l] ? TW'(1 << (TW - 1)) : u;
-    assign lane_u1[l*TW +: TW] = lane_v1[l] ? u : TW'(1 << (TW - 1));
-    assign lane_neg0[l] = neg && !lane_v1[l];
-    assign lane_neg1[l] = neg && lane_v1[l];
-  end
-
-  logic signed [SWidth-1:0]   lane_sum0, lane_sum1;
-  logic [LaneCntWidth-1:0]    lanes_used;
-  logic [LaneCntWidth-1:0]    lanes_gated;
-
-  // Summed in variables of the block, each output written once (as the lanes' selects).
-  always_comb begin : p_lane_sums
-    logic signed [SWidth-1:0] sum0, sum1;
-    logic [LaneCntWidth-1:0]  used, gated;
-    sum0  = -SWidth'(Lanes << (TW - 1));
-    sum1  = -SWidth'(Lanes << (TW - 1));
-    used  = '0;
-    gated = '0;
-    for (int l = 0; l < Lanes; l++) begin
-      sum0  = sum0 + SWidth'(lane_u0[l*TW +: TW]) + SWidth'(lane_neg0[l]);
-      sum1  = sum1 + SWidth'(lane_u1[l*TW +: TW]) + SWidth'(lane_neg1[l]);
-      used  = used + LaneCntWidth'(lane_use[l]);
-      gated = gated + LaneCntWidth'(lane_zero[l]);
     end
     lane_sum0   = sum0;
     lane_sum1   = sum1;
@@ -361,31 +380,16 @@ module qsa_pe #(
   logic [2:0]                    s2_pos_d, s2_pos_q;
   logic [1:0]                    s2_mul_d, s2_mul_q;   // the multiplies needed {v1, v0}
   logic [2*KeptW-1:0]            s2_kept_d, s2_kept_q; // {v1, v0}: kept digit masks of α
-  logic [2*KeptW-1:0]            kept;                  // s1's {α1, α0}, recoded at k_i
 
   assign s_final0 = sacc0_q + s1_sum0_q;
   assign s_final1 = sacc1_q + s1_sum1_q;
 
-  // Each vector's α is recoded here, one stage before its multiply (NAF, then the top k
-  // digits), and s2 holds the kept digit masks: the multipliers' row enables then come from a
-  // register and are settled when S_v reaches the rows, instead of settling through the
-  // recoder while the rows switch (glitches: docs/synthesis.md, "Glitch-aware variant").
-  for (genvar v = 0; v < 2; v++) begin : g_recode
-    logic [KeptW/2-1:0] pos, neg, kpos, kneg;
-    logic               unused_digits;
-
-    qsa_naf_recoder #(.Width(AlphaB)) u_recode (
-      .op_i      (s1_alpha_q[v*AlphaB +: AlphaB]),
-      .k_i,
-      .pos_o     (pos),
-      .neg_o     (neg),
-      .kept_pos_o(kpos),
-      .kept_neg_o(kneg)
-    );
-    assign unused_digits = ^{pos, neg};
-    assign kept[v*KeptW +: KeptW] = {kneg, kpos};
-  end
-
+  // Each vector's α is recoded as it enters s2, one stage before its multiply (NAF, then the
+  // top k digits: qsa_pkg::naf_alpha_topk, the function qsa_naf_recoder is built from), and s2
+  // holds the kept digit masks: the multipliers' row enables then come from a register and are
+  // settled when S_v reaches the rows, instead of settling through the recoder while the rows
+  // switch (glitches: docs/synthesis.md, "Glitch-aware variant"). The recoding sits in the
+  // branch that loads s2, so a simulator evaluates it once per multiply.
   always_comb begin
     sacc0_d    = sacc0_q;
     sacc1_d    = sacc1_q;
@@ -410,11 +414,11 @@ module qsa_pe #(
         // by holding: between vectors and for skipped ones its inputs, so its nets, stay put).
         if (s2_mul_d[0]) begin
           s2_sum0_d             = s_final0;
-          s2_kept_d[0 +: KeptW] = kept[0 +: KeptW];
+          s2_kept_d[0 +: KeptW] = qsa_pkg::naf_alpha_topk(s1_alpha_q[0 +: AlphaB], k_i);
         end
         if (s2_mul_d[1]) begin
           s2_sum1_d                 = s_final1;
-          s2_kept_d[KeptW +: KeptW] = kept[KeptW +: KeptW];
+          s2_kept_d[KeptW +: KeptW] = qsa_pkg::naf_alpha_topk(s1_alpha_q[AlphaB +: AlphaB], k_i);
         end
       end
     end
@@ -486,16 +490,20 @@ module qsa_pe #(
   logic                 out_valid_d, out_valid_q;
   logic [AW-1:0]        out_d, out_q;
 
-  assign q_req    = qsa_pkg::requantize(s3_acc_q, shift_i);
-  assign q_act    = relu_i ? qsa_pkg::relu(q_req) : q_req;
-  assign pool_max = (q_act > pmax_q) ? q_act : pmax_q;
-  assign q_out    = s3_pool_q[1] ? q_act : pool_max;
-
+  // Computed in the s3 branch only (a simulator skips them in other cycles).
   always_comb begin
     pmax_d      = pmax_q;
     out_valid_d = 1'b0;
     out_d       = out_q;
+    q_req       = '0;
+    q_act       = '0;
+    pool_max    = '0;
+    q_out       = '0;
     if (s3_valid_q && !clear_i) begin
+      q_req    = qsa_pkg::requantize(s3_acc_q, shift_i);
+      q_act    = relu_i ? qsa_pkg::relu(q_req) : q_req;
+      pool_max = (q_act > pmax_q) ? q_act : pmax_q;
+      q_out    = s3_pool_q[1] ? q_act : pool_max;
       if (!pool_i) begin
         out_valid_d = 1'b1;
         out_d       = q_act;

@@ -215,12 +215,13 @@ def main():
     # --- PE comparison -------------------------------------------------------------------------
     w("## QSA PE against a conventional int8 PE\n")
     w("- `qsa_pe_datapath` (`synth/rtl/qsa_pe_datapath.sv`): the arithmetic of `rtl/qsa_pe.sv` "
-      "stages 0–2, written as there: L lanes (`rtl/qsa_lane.sv`, the module `qsa_pe` uses: "
-      "`qsa_pkg::decode_code`, a one-hot select of a, 2a or 4a and a bitwise invert for a "
+      "stages 0–2, written as there: L lanes (`rtl/qsa_lane.sv`: `qsa_pkg::lane_term`, the lane "
+      "circuit `qsa_pe` writes out in its group-cycle block: `qsa_pkg::decode_code`, a one-hot select of a, 2a or 4a and a bitwise invert for a "
       "negative code; ones' complement, the +1 goes to the lane adder as a one-bit operand, "
       "and the terms enter it offset by 512, so it has no sign-extension columns; zero "
       "activations gated), the lane adder, the s1 / S_v / s2 registers, the α multiply (runtime "
-      "k: α recoded to its kept NAF digits by `qsa_naf_recoder` as the vector enters s2, which "
+      "k: α recoded to its kept NAF digits by `qsa_naf_recoder` (the functions `qsa_pe` calls) as "
+      "the vector enters s2, which "
       "holds the digit masks, then the rows of `qsa_naf_mult`; its operands held between the "
       "vectors that use it) and the 32-bit accumulator. The lanes take their (code, activation) "
       "pairs as inputs. `qsa_pe` packs two "

@@ -7,6 +7,9 @@
 //     saturation boundaries of each shift, and 1024 xorshift values per shift; the model
 //     divides with floor division: floor((acc + 2^(s-1)) / 2^s), then clamps.
 //   sat8: -300..300 and 64-bit extremes.  relu: all 256 int8 values.
+//   lane_term: every 3-bit code crossed with every int8 activation: u - 512 + neg = β·a (0 for
+//     a zero or reserved code), use = a nonzero code, zero = ... with a = 0, and a lane that
+//     selects nothing leaves u = 512, neg = 0.
 //   naf_digits / naf_topk / naf_value / naf_count / naf_alpha_topk / naf_alpha_count: every
 //     8-bit m and k 0..7 against Q_k(m) computed digit-serially here.
 module qsa_pkg_tb;
@@ -122,6 +125,25 @@ module qsa_pkg_tb;
     checks++;
   endtask
 
+  task automatic check_lane(input int code, input int act);
+    logic [qsa_pkg::LaneWidth-1:0] r;
+    int beta, expected, got;
+    logic exp_use, exp_zero;
+    r        = qsa_pkg::lane_term(code[2:0], act[7:0]);
+    beta     = model_beta(code, 3);
+    exp_use  = (beta != 0) && (beta != RESERVED);
+    exp_zero = exp_use && (act == 0);
+    expected = exp_use ? beta * act : 0;
+    got      = int'(r[0 +: qsa_pkg::LaneUWidth]) - 512 + int'(r[qsa_pkg::LaneNeg]);
+    if (got != expected || r[qsa_pkg::LaneUse] != exp_use || r[qsa_pkg::LaneZero] != exp_zero ||
+        (expected == 0 && (r[0 +: qsa_pkg::LaneUWidth] != 10'd512 || r[qsa_pkg::LaneNeg]))) begin
+      $fatal(1, "FAIL qsa_pkg_tb: lane_term code=%0d a=%0d: expected %0d (use %0b zero %0b), got u=%0d neg=%0b use=%0b zero=%0b",
+             code, act, expected, exp_use, exp_zero, r[0 +: qsa_pkg::LaneUWidth],
+             r[qsa_pkg::LaneNeg], r[qsa_pkg::LaneUse], r[qsa_pkg::LaneZero]);
+    end
+    checks++;
+  endtask
+
   task automatic check_requantize(input longint acc, input int shift);
     logic signed [7:0] got;
     longint            expected;
@@ -201,6 +223,11 @@ module qsa_pkg_tb;
       check_code(code, 2);
     end
 
+    // lane_term: every 3-bit code and every int8 activation.
+    for (int code = 0; code < 8; code++) begin
+      for (int a = -128; a <= 127; a++) check_lane(code, a);
+    end
+
     // requantize.
     xs = 32'h9e37_79b9;
     for (int s = 0; s < 32; s++) begin
@@ -249,7 +276,7 @@ module qsa_pkg_tb;
       for (int k = 0; k < 8; k++) check_naf(m, k);
     end
 
-    $display("PASS qsa_pkg_tb: %0d checks (decode_code, requantize, sat8, relu, naf_topk)",
+    $display("PASS qsa_pkg_tb: %0d checks (decode_code, lane_term, requantize, sat8, relu, naf_topk)",
              checks);
     $finish;
   end
