@@ -294,6 +294,7 @@ module qsa_pe #(
     logic [TW-1:0]                 ax;     // a (inverted when negative), sign-extended
     logic [TW-1:0]                 t;      // ±(a << shift) in ones' complement
     logic [TW-1:0]                 u;      // t + 512
+    logic [TW-1:0]                 u0, u1; // ... or 512 (zero), in v0's and v1's sum
     sum0       = '0;
     sum1       = '0;
     used       = '0;
@@ -313,6 +314,8 @@ module qsa_pe #(
     ax         = '0;
     t          = '0;
     u          = '0;
+    u0         = '0;
+    u1         = '0;
     if (grp_on) begin
       sum0 = -SWidth'(Lanes << (TW - 1));
       sum1 = -SWidth'(Lanes << (TW - 1));
@@ -337,13 +340,12 @@ module qsa_pe #(
                    | ({TW{on && (shift == 2'd1)}} & ((ax << 1) | TW'(neg)))
                    | ({TW{on && (shift == 2'd2)}} & ((ax << 2) | TW'({neg, neg})));
         u        = t ^ TW'(1 << (TW - 1));
-        if (v1) begin
-          sum0 = sum0 + SWidth'(1 << (TW - 1));
-          sum1 = sum1 + SWidth'(u) + SWidth'(neg);
-        end else begin
-          sum0 = sum0 + SWidth'(u) + SWidth'(neg);
-          sum1 = sum1 + SWidth'(1 << (TW - 1));
-        end
+        // The lane's operands of the two sums, then one adder chain per sum (synthesis makes
+        // each chain one carry-save tree).
+        u0   = v1 ? TW'(1 << (TW - 1)) : u;
+        u1   = v1 ? u : TW'(1 << (TW - 1));
+        sum0 = sum0 + SWidth'(u0) + SWidth'(neg && !v1);
+        sum1 = sum1 + SWidth'(u1) + SWidth'(neg && v1);
         used  = used + LaneCntWidth'(use_code);
         gated = gated + LaneCntWidth'(use_code && !act_nz);
       end
