@@ -22,6 +22,7 @@ must end N cycles after START too. Exits nonzero otherwise.
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -66,6 +67,28 @@ def tb_cycles(out):
     sys.exit("sim_speed: the testbench printed no cycle count:\n" + out)
 
 
+def instructions_per_cycle(speed, model, vl, work):
+    """Instructions executed per simulated clock cycle inside Accel::Run (harness, driver and
+    model), counted by valgrind's callgrind over one whole run: unlike a rate in cycles per
+    second it does not depend on the machine or its load, so speed work can be compared across
+    runs. None (and a note on stderr) when valgrind is missing."""
+    out = os.path.join(work, "callgrind.out")
+    try:
+        p = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                            "--toggle-collect=qsa::sim::Accel::Run*", speed, model,
+                            "--min-time", "0"], cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    except OSError:
+        sys.stderr.write("sim_speed: valgrind is missing (scripts/setup.sh installs it): no "
+                         "instruction count\n")
+        return None
+    m = re.search(r"Collected : (\d+)", p.stderr)
+    if p.returncode != 0 or m is None:
+        sys.exit("sim_speed: the callgrind run failed:\n" + p.stderr[-2000:])
+    one = json.loads(p.stdout)
+    return round(int(m.group(1)) / one["clock_cycles_per_run"])
+
+
 def icarus_version():
     """The Icarus in use, and why its speed on this RTL is what it is."""
     v = run(["iverilog", "-V"]).splitlines()[0].strip()
@@ -107,6 +130,8 @@ def main():
                          "--dump", work]))
     if not vl["output_matches"]:
         sys.exit("sim_speed: the Verilated model's output differs from the reference model")
+    if not a.smoke:
+        vl["instructions_per_cycle"] = instructions_per_cycle(speed, model, vl, work)
     with open(os.path.join(work, "test.json")) as f:
         test = json.load(f)
     described = (f"{os.path.relpath(model, ROOT)} on MNIST test image 0, "

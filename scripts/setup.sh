@@ -13,7 +13,7 @@ packages=(
   dataset-fashion-mnist
   nodejs npm
   clang-format
-  verilator iverilog yosys gtkwave
+  verilator iverilog yosys gtkwave valgrind
   nextpnr-ice40
 )
 if [[ "${1:-}" == "--train" ]]; then
