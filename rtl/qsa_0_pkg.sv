@@ -139,7 +139,8 @@ package qsa_pkg;
   // the lane adder subtracts 512 per lane once and has no sign-extension columns. A zero or
   // reserved code, or a zero activation (a gated MAC), selects nothing: u = 512, neg = 0.
   // use: the code is nonzero; zero: ... and a = 0. qsa_lane is this function as a block;
-  // qsa_pe calls it in its group cycles only (testbench/qsa_pkg_tb.sv: every code and a).
+  // qsa_pe writes the same circuit out in its group-cycle block (see there why not a call).
+  // testbench/qsa_pkg_tb.sv checks it for every code and a.
   function automatic logic [LaneWidth-1:0] lane_term(input logic [CodeWidth-1:0] code,
                                                      input logic [ActWidth-1:0]  act);
     logic                  unused_rsv, c_zero, c_neg;

@@ -3,9 +3,10 @@
 // block (its comment has the circuit: a one-hot shift select, a ones' complement whose +1 is
 // neg_o, and the term leaving offset by 512 as u_o). A zero code, or a zero activation (a gated
 // MAC), selects nothing: u_o = 512 (a zero term), neg_o = 0. The synthesis datapath
-// synth/rtl/qsa_pe_datapath.sv uses this module; rtl/qsa_pe.sv calls lane_term itself, inside
-// its group-cycle branch (a simulator then skips the lanes outside group cycles), so the two
-// share one definition.
+// synth/rtl/qsa_pe_datapath.sv uses this module. rtl/qsa_pe.sv writes the same circuit out in
+// its group-cycle block (so Verilator skips its lanes outside group cycles, and keeps the
+// variables local: a called function's live in the model object); lane_term is checked for
+// every code and activation by testbench/qsa_pkg_tb.sv, qsa_pe's copy by the co-simulation.
 module qsa_lane #(
   localparam int AW = qsa_pkg::ActWidth,
   localparam int TW = AW + 2                    // ±(a << 2) in 10 bits
