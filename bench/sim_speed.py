@@ -67,7 +67,7 @@ def tb_cycles(out):
     sys.exit("sim_speed: the testbench printed no cycle count:\n" + out)
 
 
-def instructions_per_cycle(speed, model, vl, work):
+def instructions_per_cycle(speed, model, work):
     """Instructions executed per simulated clock cycle inside Accel::Run (harness, driver and
     model), counted by valgrind's callgrind over one whole run: unlike a rate in cycles per
     second it does not depend on the machine or its load, so speed work can be compared across
@@ -131,7 +131,7 @@ def main():
     if not vl["output_matches"]:
         sys.exit("sim_speed: the Verilated model's output differs from the reference model")
     if not a.smoke:
-        vl["instructions_per_cycle"] = instructions_per_cycle(speed, model, vl, work)
+        vl["instructions_per_cycle"] = instructions_per_cycle(speed, model, work)
     with open(os.path.join(work, "test.json")) as f:
         test = json.load(f)
     described = (f"{os.path.relpath(model, ROOT)} on MNIST test image 0, "
