@@ -135,12 +135,12 @@ package qsa_pkg;
   // (docs/architecture.md, "Dataflow and tiling"): u - 512 + neg = β·a. The shift is a one-hot
   // select among a, a << 1 and a << 2; a negative code inverts a before the shift and fills
   // the vacated bits with ones, which gives the ones' complement -(a << shift) - 1, and neg is
-  // the missing +1 (a one-bit operand of the lane adder). The 10-bit signed term t leaves as u = {~t[9], t[8:0]} = t + 512, unsigned, so
-  // the lane adder subtracts 512 per lane once and has no sign-extension columns. A zero or
-  // reserved code, or a zero activation (a gated MAC), selects nothing: u = 512, neg = 0.
-  // use: the code is nonzero; zero: ... and a = 0. qsa_lane is this function as a block;
-  // qsa_pe writes the same circuit out in its group-cycle block (see there why not a call).
-  // testbench/qsa_pkg_tb.sv checks it for every code and a.
+  // the missing +1 (a one-bit operand of the lane adder). The 10-bit signed term t leaves as
+  // u = {~t[9], t[8:0]} = t + 512, unsigned, so the lane adder subtracts 512 per lane once and
+  // has no sign-extension columns. A zero or reserved code, or a zero activation (a gated MAC),
+  // selects nothing: u = 512, neg = 0. use: the code is nonzero; zero: ... and a = 0. qsa_lane
+  // is this function as a block; qsa_pe writes the same circuit out in its group-cycle block
+  // (see there why not a call). testbench/qsa_pkg_tb.sv checks it for every code and a.
   function automatic logic [LaneWidth-1:0] lane_term(input logic [CodeWidth-1:0] code,
                                                      input logic [ActWidth-1:0]  act);
     logic                  unused_rsv, c_zero, c_neg;
