@@ -593,29 +593,30 @@ module qsa_compute #(
   // ---------------------------------------------------------------------------------------
   logic [MaxVec*8-1:0]  win0_d, win0_q, win1_d, win1_q;
   logic [MetaWidth-1:0] meta0_d, meta0_q, meta1_d, meta1_q;
-  logic [MaxVec*8-1:0]  seg_mask, merged_src;
   // The line behind MaxVec zero bytes: window byte j of segment k is ext byte j + sh_k.
   logic [(LineBytes+MaxVec)*8-1:0] ext;
   assign ext = {ab_rdata_i, {(MaxVec*8){1'b0}}};
 
-  always_comb begin
-    seg_mask   = byte_range(m_dlo_q, m_dhi_q);
+  // The segment mask and the merged bytes are formed in the merge branch only (a simulator
+  // skips them in the other cycles).
+  always_comb begin : p_merge
+    logic [MaxVec*8-1:0] seg_mask, merged_src;
+    seg_mask   = '0;
     merged_src = '0;
-    for (int k = 0; k < Segs; k++) begin
-      if (m_rd_q[k]) begin
-        merged_src = merged_src
-                     | (MaxVec*8)'(ext >> (32'(m_sh_q[k*ShWidth +: ShWidth]) * 8))
-                     & byte_range(m_plo_q[k*LenWidth +: LenWidth], m_phi_q[k*LenWidth +: LenWidth]);
-      end
-    end
-  end
-
-  always_comb begin
-    win0_d  = win0_q;
-    win1_d  = win1_q;
-    meta0_d = meta0_q;
-    meta1_d = meta1_q;
+    win0_d     = win0_q;
+    win1_d     = win1_q;
+    meta0_d    = meta0_q;
+    meta1_d    = meta1_q;
     if (m_valid_q) begin
+      seg_mask = byte_range(m_dlo_q, m_dhi_q);
+      for (int k = 0; k < Segs; k++) begin
+        if (m_rd_q[k]) begin
+          merged_src = merged_src
+                       | (MaxVec*8)'(ext >> (32'(m_sh_q[k*ShWidth +: ShWidth]) * 8))
+                       & byte_range(m_plo_q[k*LenWidth +: LenWidth],
+                                    m_phi_q[k*LenWidth +: LenWidth]);
+        end
+      end
       if (!m_slot_q) begin
         win0_d = (win0_q & ~seg_mask) | merged_src;
         if (m_end_q) meta0_d = m_meta_q;

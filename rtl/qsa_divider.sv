@@ -39,51 +39,46 @@ module qsa_divider #(
   logic [CountWidth-1:0] cnt_d, cnt_q;      // cycles still to run
   logic                  done_d, done_q;
 
-  logic [Width-1:0] quo_next;   // quotient register after this cycle's bits
-  logic [Width:0]   rem_next;   // partial remainder after this cycle's bits
-  logic             unused_rem; // rem_q[Width] is 0 once a step is done (remainder < divisor)
+  logic unused_rem;  // rem_q[Width] is 0 once a step is done (remainder < divisor)
 
-  // BitsPerCycle restoring steps on block-local variables; each output written once. Shifts,
+  // A busy cycle runs BitsPerCycle restoring steps on block-local variables, in the branch that
+  // uses them (a simulator skips them in idle cycles; synthesis sees the same mux tree). Shifts,
   // not constant part-selects, of the variables (Icarus 11 cannot take a constant select in an
   // always_comb and makes the block sensitive to the whole variable instead).
-  always_comb begin : p_steps
+  always_comb begin : p_next
     logic [Width-1:0] q;
     logic [Width:0]   r, shifted;
-    q = quo_q;
-    r = rem_q;
-    for (int b = 0; b < BitsPerCycle; b++) begin
-      shifted = (r << 1) | (Width + 1)'(1'(q >> (Width - 1)));
-      q       = q << 1;
-      if (shifted >= {1'b0, div_q}) begin
-        r = shifted - {1'b0, div_q};
-        q = q | Width'(1);
-      end else begin
-        r = shifted;
-      end
-    end
-    quo_next = q;
-    rem_next = r;
-  end
-  assign unused_rem = rem_q[Width];
-
-  always_comb begin
-    quo_d  = quo_q;
-    rem_d  = rem_q;
-    div_d  = div_q;
-    cnt_d  = cnt_q;
-    done_d = 1'b0;
+    q       = quo_q;
+    r       = rem_q;
+    shifted = '0;
+    quo_d   = quo_q;
+    rem_d   = rem_q;
+    div_d   = div_q;
+    cnt_d   = cnt_q;
+    done_d  = 1'b0;
     if (start_i && (cnt_q == '0)) begin
       quo_d = dividend_i;
       rem_d = '0;
       div_d = divisor_i;
       cnt_d = CountWidth'(Steps);
     end else if (cnt_q != '0) begin
-      quo_d  = quo_next;
-      rem_d  = rem_next;
+      for (int b = 0; b < BitsPerCycle; b++) begin
+        shifted = (r << 1) | (Width + 1)'(1'(q >> (Width - 1)));
+        q       = q << 1;
+        if (shifted >= {1'b0, div_q}) begin
+          r = shifted - {1'b0, div_q};
+          q = q | Width'(1);
+        end else begin
+          r = shifted;
+        end
+      end
+      quo_d  = q;
+      rem_d  = r;
       cnt_d  = cnt_q - CountWidth'(1);
       done_d = (cnt_q == CountWidth'(1));
     end
   end
+  assign unused_rem = rem_q[Width];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

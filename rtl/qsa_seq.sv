@@ -774,12 +774,17 @@ module qsa_seq #(
   // taken.
   localparam int VpfMulWidth = VpfWidth + 3;   // m·vpf for m <= 7
   logic [8*4-1:0] pe_at;                       // T_m clipped to 9, at [m*4 +: 4], m = 0 .. 7
+  // Needed in the α phase only (a simulator skips the loop in the other cycles).
   always_comb begin : p_pe_at
     logic [8*4-1:0]         at;
     logic [VpfMulWidth-1:0] t;
-    for (int m = 0; m < 8; m++) begin
-      t = VpfMulWidth'(d_vpf) - VpfMulWidth'(pv_q) + VpfMulWidth'(m) * VpfMulWidth'(d_vpf);
-      at[m*4 +: 4] = (t > VpfMulWidth'(9)) ? 4'd9 : 4'(t);
+    at = '0;
+    t  = '0;
+    if (lst_q == LAlpha) begin
+      for (int m = 0; m < 8; m++) begin
+        t = VpfMulWidth'(d_vpf) - VpfMulWidth'(pv_q) + VpfMulWidth'(m) * VpfMulWidth'(d_vpf);
+        at[m*4 +: 4] = (t > VpfMulWidth'(9)) ? 4'd9 : 4'(t);
+      end
     end
     pe_at = at;
   end
@@ -856,8 +861,9 @@ module qsa_seq #(
       pn   = jp[n*PeIdxWidth +: PeIdxWidth];
       vn   = jv[n*VpfWidth +: VpfWidth];
       br_n = n;
-    end else begin
-      // biases: lanes [l0, l0 + 4) for PE pp, [4, 8) for PE pp + 1
+    end else if (lst_q == LBias) begin
+      // biases: lanes [l0, l0 + 4) for PE pp, [4, 8) for PE pp + 1 (outside the two phases
+      // nothing is taken or written, and a simulator skips both branches)
       if (br_left_q >= 16'd4) begin
         br_n = 4'd4;
         if (br_lane_q == 3'd0 && br_left_q >= 16'd8) br_n = 4'd8;
