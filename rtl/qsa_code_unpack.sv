@@ -22,8 +22,8 @@
 //   buffer contents before this cycle's word.
 // - A push and a pop may happen in the same cycle, so one word in and one row out per cycle is
 //   possible when the rates allow (BufCodes >= MaxVec + 32 keeps both sides moving).
-// - Uniform form (code j of row_o at [3*j +: 3]): each code is classified with
-//   qsa_pkg::decode_code and re-encoded as the 3-bit code of its β, so 3-bit codes pass as is
+// - Uniform form (code j of row_o at [3*j +: 3]): each code is classified as
+//   qsa_pkg::decode_code does and re-encoded as the 3-bit code of its β, so 3-bit codes pass as is
 //   and 2-bit codes map 00 -> 000, 01 -> 001 (+1), 10 -> 100 (-1). A reserved code (111, 11)
 //   is output as 000, so it never acts as a value, and sets row_reserved_o. Codes of row_o at
 //   index >= vec_len_i are 000. row_nnz_o counts the codes among the first vec_len_i that are
@@ -59,7 +59,6 @@ module qsa_code_unpack #(
 );
 
   localparam int CodeW      = qsa_pkg::CodeWidth;     // 3: a uniform code
-  localparam int ShiftW     = qsa_pkg::ShiftWidth;
   localparam int WordCodes  = 32;                     // codes of a word, at most (2-bit)
   localparam int Codes3     = 21;                     // 3-bit codes per word
   localparam int CpwWidth   = 6;                      // holds 0..32
@@ -104,47 +103,72 @@ module qsa_code_unpack #(
   // ---------------------------------------------------------------------------------------
   // Buffer datapath
   // ---------------------------------------------------------------------------------------
-  // The word's entries (code i at [i*CodeW +: CodeW], flags at [i]): each code classified with
-  // qsa_pkg::decode_code and re-encoded as the 3-bit code of its β, so 3-bit codes pass as is and
+  // The word's entries (code i at [i*CodeW +: CodeW], flags at [i]): each code re-encoded as
+  // the 3-bit code of its β (qsa_pkg::decode_code's classes), so 3-bit codes pass as is and
   // 2-bit codes map 00 -> 000, 01 -> 001, 10 -> 100; zero and reserved codes become 000.
+  // Worked on the whole word at once rather than a code at a time: a 3-bit code is reserved
+  // when its three bits are set (111) and nonzero when any is set and it is not reserved; a
+  // 2-bit code is reserved when both bits are set (11), +1 (001) when only its low bit is and
+  // -1 (100) when only its high bit is. The per-code loops only move one flag bit each into
+  // place, so a simulator does a few word operations per code instead of a decode.
   //
   // The block builds the entries in its own variables and writes each output once, at the end,
-  // and takes decode_code's fields apart by a concatenation, not by selects: under Icarus 11
-  // (Debian 12) an output changing twice per run, or a constant select of a variable the block
-  // writes (which lands in its sensitivity), makes always_comb blocks wake each other without
-  // end (Icarus bug #508, fixed in 12.0).
+  // and takes its variables apart by shifts, not selects: under Icarus 11 (Debian 12) an output
+  // changing twice per run, or a constant select of a variable the block writes (which lands in
+  // its sensitivity), makes always_comb blocks wake each other without end (Icarus bug #508,
+  // fixed in 12.0).
+  localparam logic [Codes3*3-1:0] Lsb3 = {Codes3{3'b001}};     // bit 3i: code i's low bit
+  localparam logic [63:0]         Lsb2 = {WordCodes{2'b01}};   // bit 2i: code i's low bit
+
   logic [WordCodes*CodeW-1:0] word_codes_sh;  // the word's entries, shifted down by the skip
   logic [WordCodes-1:0]       word_nz_sh, word_rsv_sh;
 
   always_comb begin : p_word
     logic [WordCodes*CodeW-1:0] codes;
     logic [WordCodes-1:0]       nz, rsv;
-    logic [CodeW-1:0]           raw;    // code i of the word (2-bit codes in the low two bits)
-    logic                       c_rsv, c_zero, c_neg;
-    logic [ShiftW-1:0]          c_shift;
-    codes   = '0;
-    nz      = '0;
-    rsv     = '0;
-    raw     = '0;
-    c_rsv   = 1'b0;
-    c_zero  = 1'b0;
-    c_neg   = 1'b0;
-    c_shift = '0;
+    logic [Codes3*3-1:0]        w3, b0, b1, b2, r3, n3, c3;  // 3-bit codes: code i at bit 3i
+    logic [63:0]                lo, hi, r2, p2, m2;       // 2-bit codes: code i at bit 2i
+    codes = '0;
+    nz    = '0;
+    rsv   = '0;
+    w3    = '0;
+    b0    = '0;
+    b1    = '0;
+    b2    = '0;
+    r3    = '0;
+    n3    = '0;
+    c3    = '0;
+    lo    = '0;
+    hi    = '0;
+    r2    = '0;
+    p2    = '0;
+    m2    = '0;
     if (push) begin
-      for (int i = 0; i < WordCodes; i++) begin
-        if (bits3_i) begin
-          raw = (i < Codes3) ? word_i[(i % Codes3)*3 +: 3] : 3'b000;
-        end else begin
-          raw = {1'b0, word_i[i*2 +: 2]};
+      if (bits3_i) begin
+        w3    = (Codes3*3)'(word_i);    // bit 63 is not a code
+        b0    = w3 & Lsb3;
+        b1    = (w3 >> 1) & Lsb3;
+        b2    = (w3 >> 2) & Lsb3;
+        r3    = b0 & b1 & b2;
+        n3    = (b0 | b1 | b2) & ~r3;
+        c3    = w3 & ~(r3 | (r3 << 1) | (r3 << 2));
+        codes = (WordCodes*CodeW)'(c3);
+        for (int i = 0; i < Codes3; i++) begin
+          nz[i]  = 1'(n3 >> (3 * i));
+          rsv[i] = 1'(r3 >> (3 * i));
         end
-        // decode_code returns {reserved, zero, neg, shift}.
-        {c_rsv, c_zero, c_neg, c_shift} = qsa_pkg::decode_code(raw, bits3_i);
-        // β = ±(1 << shift): +1/+2/+4 are 001/010/011, -1/-2/-4 are 100/101/110.
-        if (!c_zero) begin
-          codes[i*CodeW +: CodeW] = c_neg ? {1'b1, c_shift} : {1'b0, c_shift + 2'd1};
-          nz[i] = 1'b1;
+      end else begin
+        lo = word_i & Lsb2;
+        hi = (word_i >> 1) & Lsb2;
+        r2 = lo & hi;
+        p2 = lo & ~hi;
+        m2 = hi & ~lo;
+        for (int i = 0; i < WordCodes; i++) begin
+          codes  = codes | ((WordCodes*CodeW)'({1'(m2 >> (2 * i)), 1'b0, 1'(p2 >> (2 * i))})
+                            << (CodeW * i));
+          nz[i]  = 1'((p2 | m2) >> (2 * i));
+          rsv[i] = 1'(r2 >> (2 * i));
         end
-        rsv[i] = c_rsv;
       end
       codes = codes >> (CodeW * skip_eff);
       nz    = nz >> skip_eff;
