@@ -8,7 +8,7 @@
 // returned as flat vectors whose fields are named by the localparams next to the function.
 //
 // The functions called from always_comb blocks (lane_term, naf_alpha_topk and what it calls,
-// requantize, sat8, relu, decode_code) take their arguments and results apart by
+// naf_alpha_count, requantize, sat8, relu, decode_code) take their arguments and results apart by
 // concatenations, casts and comparisons, not constant selects: Icarus 11 puts a constant select
 // inside a called function into the calling block's sensitivity, and blocks then wake each
 // other without end (testbench/README.md, "Tool pitfalls").
@@ -249,12 +249,14 @@ package qsa_pkg;
   // NafKeptDigits(alpha, k).
   function automatic logic [PpCountWidth-1:0] naf_alpha_count(
       input logic [2*NafDigits-1:0] digits);
-    logic [NafDigits-1:0]    nz;
+    logic [NafDigits-1:0]    neg, pos, nz;
     logic [PpCountWidth-1:0] count;
-    nz    = digits[0 +: NafDigits] | digits[NafDigits +: NafDigits];
-    count = '0;
+    // A concatenation and shifts, no selects (Icarus 11: see the header).
+    {neg, pos} = digits;
+    nz         = neg | pos;
+    count      = '0;
     for (int i = 0; i < NafDigits; i++) begin
-      count = count + PpCountWidth'(nz[i]);
+      count = count + PpCountWidth'(1'(nz >> i));
     end
     naf_alpha_count = count;
   endfunction

@@ -430,7 +430,7 @@ module qsa_pe #(
   // Stage 2: one quality-scalable multiply per vector, accumulation onto the bias
   // ---------------------------------------------------------------------------------------
   logic signed [PWidth-1:0]         product0, product1;
-  logic [qsa_pkg::PpCountWidth-1:0] pp_count0, pp_count1;
+  logic [qsa_pkg::PpCountWidth-1:0] unused_pp0, unused_pp1;  // counted below, in s2 only
   logic [1:0]                       mul_now;   // multiplies done this cycle
 
   // The multipliers see the held S_v and α of the last vector that needed them; a product
@@ -441,15 +441,28 @@ module qsa_pe #(
     .x_i       (s2_sum0_q),
     .kept_i    (s2_kept_q[0 +: KeptW]),
     .p_o       (product0),
-    .pp_count_o(pp_count0)
+    .pp_count_o(unused_pp0)
   );
 
   qsa_naf_mult #(.XWidth(SWidth)) u_mult1 (
     .x_i       (s2_sum1_q),
     .kept_i    (s2_kept_q[KeptW +: KeptW]),
     .p_o       (product1),
-    .pp_count_o(pp_count1)
+    .pp_count_o(unused_pp1)
   );
+
+  // The partial products of this cycle's multiplies (the events), counted from the kept digit
+  // masks in a multiply cycle only: the multipliers' own counts would be evaluated by a
+  // simulator in every cycle.
+  logic [PpWidth-1:0] pp_events;
+  always_comb begin : p_pp_events
+    logic [qsa_pkg::PpCountWidth-1:0] c0, c1;
+    c0 = '0;
+    c1 = '0;
+    if (mul_now[0]) c0 = qsa_pkg::naf_alpha_count(s2_kept_q[0 +: KeptW]);
+    if (mul_now[1]) c1 = qsa_pkg::naf_alpha_count(s2_kept_q[KeptW +: KeptW]);
+    pp_events = PpWidth'(c0) + PpWidth'(c1);
+  end
 
   logic signed [AccW-1:0] bias0_d, bias0_q, bias1_d, bias1_q, bias_sel;
   logic signed [AccW-1:0] acc_d, acc_q;
@@ -588,7 +601,6 @@ module qsa_pe #(
   assign ev_lanes_o  = lanes_used;
   assign ev_gated_o  = lanes_gated;
   assign ev_mult_o   = mul_now;
-  assign ev_pp_o     = (mul_now[0] ? PpWidth'(pp_count0) : '0)
-                       + (mul_now[1] ? PpWidth'(pp_count1) : '0);
+  assign ev_pp_o     = pp_events;
 
 endmodule
