@@ -90,11 +90,24 @@ module qsa_axil_csr #(
   endfunction
 
   // Whether an (aligned) address maps to a register of the generated table.
-  function automatic logic mapped(input logic [CmpWidth-1:0] addr);
-    mapped = 1'b0;
+  // One bit per word of the 4 KiB register space, set for the words of the generated table (a
+  // constant); an address maps when it lies in that space and its word's bit is set. A lookup
+  // rather than a comparison per register: a simulator does one select, synthesis makes the
+  // same small decoder. The address is taken apart by shifts (Icarus 11: no constant selects
+  // in a function called from always_comb).
+  localparam int MapWords = 1024;
+  function automatic logic [MapWords-1:0] map_table();
+    logic [MapWords-1:0] t;
+    t = '0;
     for (int i = 0; i < qsa_regs_pkg::REG_COUNT; i++) begin
-      if (addr == addr_of(qsa_regs_pkg::REG_TABLE_OFFSET[i*12 +: 12])) mapped = 1'b1;
+      t[qsa_regs_pkg::REG_TABLE_OFFSET[i*12+2 +: 10]] = 1'b1;
     end
+    map_table = t;
+  endfunction
+  localparam logic [MapWords-1:0] MapTable = map_table();
+
+  function automatic logic mapped(input logic [CmpWidth-1:0] addr);
+    mapped = ((addr >> 12) == '0) && (2'(addr) == 2'b00) && MapTable[10'(addr >> 2)];
   endfunction
 
   // WSTRB as a bit mask.

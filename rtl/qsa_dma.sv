@@ -263,13 +263,17 @@ module qsa_dma #(
   logic                 beat_is_last;
   logic [StrbWidth-1:0] wstrb;
 
-  always_comb begin
-    beat_is_last = (left_q == BeatCntWidth'(1));
-    wstrb        = '1;
-    for (int i = 0; i < StrbWidth; i++) begin
-      if (first_q && (OffWidth'(i) < first_off_q)) wstrb[i] = 1'b0;
-      if (beat_is_last && (OffWidth'(i) > last_off_q)) wstrb[i] = 1'b0;
-    end
+  // Two masks rather than a test per lane (fewer operations for a simulator, the same gates):
+  // the first beat drops the lanes below first_off, the last the lanes above last_off.
+  always_comb begin : p_wstrb
+    logic                 last;
+    logic [StrbWidth-1:0] lo_mask, hi_mask;
+    last         = (left_q == BeatCntWidth'(1));
+    lo_mask      = first_q ? ({StrbWidth{1'b1}} << first_off_q) : {StrbWidth{1'b1}};
+    hi_mask      = last ? ({StrbWidth{1'b1}} >> (OffWidth'(StrbWidth - 1) - last_off_q))
+                        : {StrbWidth{1'b1}};
+    beat_is_last = last;
+    wstrb        = lo_mask & hi_mask;
   end
 
   // ---------------------------------------------------------------------------------------
