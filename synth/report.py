@@ -200,7 +200,11 @@ def main():
       "`topo; stime -p` appended so ABC prints its critical-path estimate. Plain "
       "`abc -liberty` (with `&dch`, `&nf`, sizing) ran for many minutes on the arithmetic blocks; "
       "`-fast` keeps `make synth` within minutes, at some cost in area and delay. Every area "
-      "below is of this mapping.")
+      "below is of this mapping. Its result depends on the order of the netlist it is given, "
+      "not only on the logic: a change elsewhere in the sources (a rewritten package function) "
+      "renumbers Yosys's internal objects and can move a block's area by a percent or two with "
+      "its logic unchanged (seen when a package function whose result the block does not use "
+      "was rewritten). Differences of that size between runs of different sources are noise.")
     w("- **Timing mapping**: the netlist before that mapping (`design -save` after "
       "`dfflibmap`, `design -load` after the area `stat`), mapped again by "
       f"`abc -liberty LIB -script {any_r.get('timing_script', '—')}`: the same mapping, then "
