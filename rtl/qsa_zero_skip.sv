@@ -130,14 +130,17 @@ module qsa_zero_skip #(
   // and the step clears it (m & (m - 1)). With no bit left the lane is disabled and shows
   // index 0. What is left after the last lane is the mask without this cycle's group.
   //
-  // The chain is continuous assignments, one stage per lane, not an always_comb loop over a
-  // reused variable: that block wrote idx and lane_en as a default and then lane by lane, so
-  // they changed more than once per run (at time 0 from X to '0 and back to X). Icarus 11.0
-  // (Debian 12) links the sensitivity events of its always_comb blocks into one chain through
-  // their shared time-0 trigger (its bug #508, fixed in 12.0), so a change that wakes one
-  // always_comb also wakes others; woken with unchanged inputs, the old block changed idx
-  // again on every run (qsa_pe's lanes read idx_o) and Icarus never left time 0. A continuous
-  // assignment changes its output only when its value changes.
+  // Each step is guarded by m != 0. That changes no value (with m = 0 the step gives low = 0,
+  // so index 0, and rest = 0) and no gate's function, but a simulator that evaluates every
+  // block every cycle (Verilator) then skips the steps of lanes with nothing left, and the
+  // whole chain while the PE is idle (mask_q = 0): most cycles of a memory-bound layer.
+  //
+  // Icarus 11.0 (Debian 12) links the sensitivity events of its always_comb blocks into one
+  // chain through their shared time-0 trigger (its bug #508, fixed in 12.0), so a change that
+  // wakes one always_comb also wakes others. A block woken with unchanged inputs must not
+  // change its outputs, or Icarus never leaves time 0 (qsa_pe's lanes read idx_o). So the
+  // block works on its own variables and writes each output once, at the end, as p_classify
+  // does: woken again, it writes the same values, and an unchanged value wakes nobody.
   logic [IdxWidth*MaxVec-1:0] idx_pat;   // pattern b at [b*MaxVec +: MaxVec]: bit j = j[b]
 
   for (genvar b = 0; b < IdxWidth; b++) begin : g_idx_pat
@@ -150,28 +153,29 @@ module qsa_zero_skip #(
   logic [Lanes-1:0]          lane_en;
   logic [MaxVec-1:0]         mask_rest;  // what remains after this cycle's group
 
-  for (genvar l = 0; l < Lanes; l++) begin : g_pick
-    logic [MaxVec-1:0] m;     // the mask not yet taken by lanes 0..l-1
-    logic [MaxVec-1:0] low;   // its lowest set bit
-    logic [MaxVec-1:0] rest;  // m without it
-
-    // Each stage has its own signals (not slices of one chain vector, which Verilator would
-    // schedule as a circular variable). The block is not named g_lane: once this module is
-    // inlined into qsa_pe, Verilator 5.006 resolves g_lane[l-1].rest in qsa_pe's g_lane.
-    if (l == 0) begin : g_first
-      assign m = mask_q;
-    end else begin : g_next
-      assign m = g_pick[l-1].rest;
+  always_comb begin : p_pick
+    logic [MaxVec-1:0]         m;     // the mask not yet taken by lanes 0..l-1
+    logic [MaxVec-1:0]         low;   // its lowest set bit
+    logic [Lanes*IdxWidth-1:0] ix;
+    logic [Lanes-1:0]          en;
+    m   = mask_q;
+    low = '0;
+    ix  = '0;
+    en  = '0;
+    for (int l = 0; l < Lanes; l++) begin
+      if (m != '0) begin
+        low   = m & (~m + MaxVec'(1));
+        m     = m & (m - MaxVec'(1));
+        en[l] = 1'b1;
+        for (int b = 0; b < IdxWidth; b++) begin
+          ix[l*IdxWidth + b] = |(low & idx_pat[b*MaxVec +: MaxVec]);
+        end
+      end
     end
-    assign low        = m & (~m + MaxVec'(1));
-    assign rest       = m & (m - MaxVec'(1));
-    assign lane_en[l] = |m;
-    for (genvar b = 0; b < IdxWidth; b++) begin : g_bit
-      assign idx[l*IdxWidth + b] = |(low & idx_pat[b*MaxVec +: MaxVec]);
-    end
+    idx       = ix;
+    lane_en   = en;
+    mask_rest = m;
   end
-
-  assign mask_rest = g_pick[Lanes-1].rest;
 
   logic              valid;
 
