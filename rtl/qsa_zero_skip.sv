@@ -130,10 +130,13 @@ module qsa_zero_skip #(
   // and the step clears it (m & (m - 1)). With no bit left the lane is disabled and shows
   // index 0. What is left after the last lane is the mask without this cycle's group.
   //
-  // Each step is guarded by m != 0. That changes no value (with m = 0 the step gives low = 0,
-  // so index 0, and rest = 0) and no gate's function, but a simulator that evaluates every
-  // block every cycle (Verilator) then skips the steps of lanes with nothing left, and the
-  // whole chain while the PE is idle (mask_q = 0): most cycles of a memory-bound layer.
+  // A lane's index encoding (six 64-bit AND-ORs) runs only when the lane has a code (m != 0).
+  // That changes no value (with m = 0, low = 0 and the index is 0 anyway), but a simulator that
+  // evaluates every block every cycle (Verilator) then skips the encodings of lanes with
+  // nothing left, and all of them while the PE is idle (mask_q = 0): most cycles of a
+  // memory-bound layer. Only the encoding is guarded: a guard on the step itself (m's update)
+  // put a 64-bit select per lane into the netlist (+13 % area); this one costs an AND per
+  // index bit (+0.5 %).
   //
   // Icarus 11.0 (Debian 12) links the sensitivity events of its always_comb blocks into one
   // chain through their shared time-0 trigger (its bug #508, fixed in 12.0), so a change that
@@ -163,10 +166,10 @@ module qsa_zero_skip #(
     ix  = '0;
     en  = '0;
     for (int l = 0; l < Lanes; l++) begin
-      if (m != '0) begin
-        low   = m & (~m + MaxVec'(1));
-        m     = m & (m - MaxVec'(1));
-        en[l] = 1'b1;
+      low   = m & (~m + MaxVec'(1));
+      en[l] = |m;
+      m     = m & (m - MaxVec'(1));
+      if (en[l]) begin
         for (int b = 0; b < IdxWidth; b++) begin
           ix[l*IdxWidth + b] = |(low & idx_pat[b*MaxVec +: MaxVec]);
         end
