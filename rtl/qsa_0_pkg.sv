@@ -8,10 +8,10 @@
 // returned as flat vectors whose fields are named by the localparams next to the function.
 //
 // The functions called from always_comb blocks (lane_term, naf_alpha_topk and what it calls,
-// naf_alpha_count, requantize, sat8, relu, decode_code) take their arguments and results apart by
-// concatenations, casts and comparisons, not constant selects: Icarus 11 puts a constant select
-// inside a called function into the calling block's sensitivity, and blocks then wake each
-// other without end (testbench/README.md, "Tool pitfalls").
+// naf_alpha_count, naf_mult, requantize, sat8, relu, decode_code) take their arguments and
+// results apart by concatenations, casts and comparisons, not constant selects: Icarus 11 puts
+// a constant select inside a called function into the calling block's sensitivity, and blocks
+// then wake each other without end (testbench/README.md, "Tool pitfalls").
 package qsa_pkg;
 
   // ---------------------------------------------------------------------------------------
@@ -259,6 +259,49 @@ package qsa_pkg;
       count = count + PpCountWidth'(1'(nz >> i));
     end
     naf_alpha_count = count;
+  endfunction
+
+  // [naf_mult] x times Q for Q given by its NAF digit masks {neg, pos} (naf_alpha_topk's
+  // result): the product S_v · Q_k(α) of spec §3, exact (the twin of S_v * NafTopK(α, k)).
+  // A kept digit at position i adds +x << i or -x << i; no two NAF digits are adjacent, so
+  // positions 2j and 2j + 1 share row j (naf_mult_row; 5 rows for 9 positions); a negative
+  // digit inverts x, and the +1s of all negative digits together are the neg mask read as a
+  // number, one more operand. x is NafMulXWidth bits, the vector sum of spec §4; a caller with
+  // a narrower x sign-extends it and keeps the low bits it needs (the sums are exact modulo
+  // 2**width).
+  localparam int NafMulXWidth = 17;
+  localparam int NafMulPWidth = NafMulXWidth + 10;  // x * Q fits x's width + 8; 2 spare bits
+  localparam int NafMulRows   = (NafDigits + 1) / 2;
+
+  // Row j of naf_mult: ±x << 2j or ±x << (2j + 1) (x inverted for a negative digit, its +1
+  // apart), or zero when neither position holds a kept digit: x is then ANDed to zero
+  // (operand isolation: an unused row does not toggle while x changes).
+  function automatic logic signed [NafMulPWidth-1:0] naf_mult_row(
+      input logic signed [NafMulXWidth-1:0] x, input logic [2*NafDigits-1:0] digits,
+      input int j);
+    logic [NafDigits-1:0]           neg, pos;
+    logic                           lo, hi, row_neg;
+    logic signed [NafMulPWidth-1:0] x_ext;
+    // A concatenation, casts and shifts, no selects (Icarus 11: see the header).
+    {neg, pos} = digits;
+    lo      = 1'((neg | pos) >> (2 * j));
+    hi      = 1'((neg | pos) >> (2 * j + 1));
+    row_neg = 1'(neg >> (2 * j)) || 1'(neg >> (2 * j + 1));
+    x_ext   = NafMulPWidth'($signed(x ^ {NafMulXWidth{row_neg}}));
+    x_ext   = (lo || hi) ? x_ext : '0;
+    naf_mult_row = hi ? (x_ext <<< (2 * j + 1)) : (x_ext <<< (2 * j));
+  endfunction
+
+  function automatic logic signed [NafMulPWidth-1:0] naf_mult(
+      input logic signed [NafMulXWidth-1:0] x, input logic [2*NafDigits-1:0] digits);
+    logic [NafDigits-1:0]           neg, unused_pos;
+    logic signed [NafMulPWidth-1:0] sum;
+    {neg, unused_pos} = digits;
+    sum = NafMulPWidth'(neg);
+    for (int j = 0; j < NafMulRows; j++) begin
+      sum = sum + naf_mult_row(x, digits, j);
+    end
+    naf_mult = sum;
   endfunction
 
   // ---------------------------------------------------------------------------------------

@@ -14,11 +14,12 @@
 // qsa_pkg::naf_alpha_count), which the statistics count as partial products.
 //
 // The digit masks come in ready: qsa_qs_mult recodes α in front of this block, and qsa_pe
-// recodes each vector's α when its sum is staged, so the row enables are register outputs and
-// settle before the rows switch (a recoder in front of the rows makes them glitch while it
+// (which calls the same rows as qsa_pkg::naf_mult, in its multiply cycles) recodes each
+// vector's α when its sum is staged, so the row enables are register outputs and settle before
+// the rows switch (a recoder in front of the rows makes them glitch while it
 // settles: docs/synthesis.md, "Glitch-aware variant").
 module qsa_naf_mult #(
-  parameter  int XWidth = 17,  // multiplicand bits; 17 = the vector-sum width of spec §4
+  parameter  int XWidth = 17,  // multiplicand bits, at most 17 (qsa_pkg::NafMulXWidth, S_v)
   localparam int Digits = qsa_pkg::NafDigits,
   // x * Q fits XWidth + 8 bits (0 <= Q <= 256); two spare bits on top.
   localparam int PWidth = XWidth + 10
@@ -29,10 +30,8 @@ module qsa_naf_mult #(
   output logic        [qsa_pkg::PpCountWidth-1:0] pp_count_o   // partial products used
 );
 
-  logic [Digits-1:0] kept_pos;  // kept digit i is +1: adds +x << i
-  logic [Digits-1:0] kept_neg;  // kept digit i is -1: adds -x << i
+  logic [Digits-1:0] kept_neg;  // kept digit i is -1
 
-  assign kept_pos = kept_i[0 +: Digits];
   assign kept_neg = kept_i[Digits +: Digits];
 
   // ---------------------------------------------------------------------------------------
@@ -42,28 +41,27 @@ module qsa_naf_mult #(
   // select of x << 2j or x << (2j + 1), not an adder operand each (5 rows for 9 positions).
   // A negative digit inverts x: -(x << i) = (~x << i) + (1 << i), and the +(1 << i) of all
   // negative digits together is kept_neg read as a number, one more adder operand. So no row
-  // has a negation adder.
-  localparam int Rows = (Digits + 1) / 2;
+  // has a negation adder. Row j is qsa_pkg::naf_mult_row, the rows qsa_pe sums with
+  // qsa_pkg::naf_mult; it takes a 17-bit x, so a narrower x_i is sign-extended and each row
+  // keeps its low PWidth bits (the sum is exact modulo 2**PWidth).
+  localparam int Rows   = qsa_pkg::NafMulRows;
+  localparam int FullXW = qsa_pkg::NafMulXWidth;
+  localparam int FullPW = qsa_pkg::NafMulPWidth;
 
-  logic [2*Rows-1:0]        pos_w, neg_w;  // kept_pos / kept_neg, padded to 2·Rows positions
-  logic [Rows-1:0]          row_en;        // row j in use
-  logic signed [PWidth-1:0] rows[Rows];    // row j, two's complement
+  logic signed [FullXW-1:0] x_full;
+  logic signed [PWidth-1:0] rows[Rows];  // row j, two's complement
 
-  assign pos_w = (2 * Rows)'(kept_pos);
-  assign neg_w = (2 * Rows)'(kept_neg);
+  assign x_full = FullXW'(x_i);
 
   for (genvar j = 0; j < Rows; j++) begin : g_row
-    logic                     lo, hi, neg;  // digit 2j or 2j + 1 in use; negative
-    logic        [XWidth-1:0] x_iso;        // x_i (inverted when negative) in use, else 0
-    logic signed [PWidth-1:0] x_ext;        // x_iso sign-extended
+    logic signed [FullPW-1:0] row;
 
-    assign lo    = pos_w[2*j] | neg_w[2*j];
-    assign hi    = pos_w[2*j+1] | neg_w[2*j+1];
-    assign neg   = neg_w[2*j] | neg_w[2*j+1];
-    assign row_en[j] = lo | hi;
-    assign x_iso = (x_i ^ {XWidth{neg}}) & {XWidth{row_en[j]}};
-    assign x_ext = {{(PWidth - XWidth){x_iso[XWidth-1]}}, x_iso};
-    assign rows[j] = hi ? (x_ext <<< (2 * j + 1)) : (x_ext <<< (2 * j));
+    assign row     = qsa_pkg::naf_mult_row(x_full, kept_i, j);
+    assign rows[j] = row[PWidth-1:0];
+    if (PWidth < FullPW) begin : g_high
+      logic unused_high;
+      assign unused_high = ^row[FullPW-1:PWidth];
+    end
   end
 
   // ---------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@
 //                    remaining cycles. The chunk's last group cycle carries grp_last_i, and
 //                    pos_last_i when it is the last chunk of the output position.
 //   s1               partial sums accumulate to S_v0 and S_v1; at the last group they go to s2.
-//   s2               one multiply per vector, S_v × Q_k(α_v) (qsa_naf_mult on the kept
+//   s2               one multiply per vector, S_v × Q_k(α_v) (qsa_pkg::naf_mult on the kept
 //                    digits of α_v, recoded by qsa_pkg::naf_alpha_topk as the vector entered s2),
 //                    accumulated onto the bias; skipped when the vector has no nonzero code
 //                    or α = 0. A multiplier's operands are held between the vectors that use
@@ -119,7 +119,7 @@ module qsa_pe #(
   localparam int AlphaB = qsa_pkg::AlphaBits;
   localparam int KeptW = 2 * qsa_pkg::NafDigits;            // {neg, pos} kept digit masks
   localparam int SWidth = 17;                              // |S_v| <= 64·4·128 (spec §4)
-  localparam int PWidth = SWidth + 10;                     // qsa_naf_mult product width
+  localparam int PWidth = qsa_pkg::NafMulPWidth;           // qsa_pkg::naf_mult product width
   localparam int AccW = qsa_pkg::AccWidth;
 
   // ---------------------------------------------------------------------------------------
@@ -429,27 +429,11 @@ module qsa_pe #(
   // ---------------------------------------------------------------------------------------
   // Stage 2: one quality-scalable multiply per vector, accumulation onto the bias
   // ---------------------------------------------------------------------------------------
-  logic signed [PWidth-1:0]         product0, product1;
-  logic [qsa_pkg::PpCountWidth-1:0] unused_pp0, unused_pp1;  // counted below, in s2 only
   logic [1:0]                       mul_now;   // multiplies done this cycle
 
-  // The multipliers see the held S_v and α of the last vector that needed them; a product
-  // counts only in the cycle its multiply is done.
+  // The multiplies see the held S_v and kept digits of the last vector that needed them; a
+  // product counts only in the cycle its multiply is done.
   assign mul_now = s2_valid_q ? s2_mul_q : 2'b00;
-
-  qsa_naf_mult #(.XWidth(SWidth)) u_mult0 (
-    .x_i       (s2_sum0_q),
-    .kept_i    (s2_kept_q[0 +: KeptW]),
-    .p_o       (product0),
-    .pp_count_o(unused_pp0)
-  );
-
-  qsa_naf_mult #(.XWidth(SWidth)) u_mult1 (
-    .x_i       (s2_sum1_q),
-    .kept_i    (s2_kept_q[KeptW +: KeptW]),
-    .p_o       (product1),
-    .pp_count_o(unused_pp1)
-  );
 
   // The partial products of this cycle's multiplies (the events), counted from the kept digit
   // masks in a multiply cycle only: the multipliers' own counts would be evaluated by a
@@ -466,7 +450,6 @@ module qsa_pe #(
 
   logic signed [AccW-1:0] bias0_d, bias0_q, bias1_d, bias1_q, bias_sel;
   logic signed [AccW-1:0] acc_d, acc_q;
-  logic signed [AccW-1:0] acc_sum;
   logic                   s3_valid_d, s3_valid_q;
   logic signed [AccW-1:0] s3_acc_d, s3_acc_q;
   logic [1:0]             s3_pool_d, s3_pool_q;  // {pool_first, pool_emit}
@@ -474,11 +457,17 @@ module qsa_pe #(
   assign bias0_d  = (ld_bias_we_i && !ld_half_i) ? ld_bias_i : bias0_q;
   assign bias1_d  = (ld_bias_we_i && ld_half_i) ? ld_bias_i : bias1_q;
   assign bias_sel = wsel_i ? bias1_q : bias0_q;
-  // Gated by s2_mul_q, which changes once per vector, so the adder stays still between vectors.
-  assign acc_sum = acc_q + (s2_mul_q[0] ? AccW'(product0) : '0)
-                         + (s2_mul_q[1] ? AccW'(product1) : '0);
-
-  always_comb begin
+  // The multiplies (qsa_pkg::naf_mult, the rows of qsa_naf_mult) and the accumulation, written
+  // in the s2 branch: a simulator computes the products only in a cycle that uses them. The
+  // gates are what the branch asks for: each product is gated by s2_mul_q only (the defaults
+  // above the branch), which changes once per vector, so the multipliers' operands and the
+  // adder's inputs stay still between vectors; the branch selects the adder's output.
+  always_comb begin : p_acc
+    logic signed [PWidth-1:0] product0, product1;
+    logic signed [AccW-1:0]   acc_sum;
+    product0   = '0;
+    product1   = '0;
+    acc_sum    = '0;
     acc_d      = acc_q;
     s3_valid_d = 1'b0;
     s3_acc_d   = s3_acc_q;
@@ -486,6 +475,9 @@ module qsa_pe #(
     if (clear_i || init_i) begin
       acc_d = bias_sel;
     end else if (s2_valid_q) begin
+      if (s2_mul_q[0]) product0 = qsa_pkg::naf_mult(s2_sum0_q, s2_kept_q[0 +: KeptW]);
+      if (s2_mul_q[1]) product1 = qsa_pkg::naf_mult(s2_sum1_q, s2_kept_q[KeptW +: KeptW]);
+      acc_sum = acc_q + AccW'(product0) + AccW'(product1);
       if (s2_pos_q[2]) begin
         s3_valid_d = 1'b1;
         s3_acc_d   = acc_sum;

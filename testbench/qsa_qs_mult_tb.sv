@@ -9,7 +9,8 @@
 //                still hold the previous result before that edge);
 //   u_mult8      XWidth = 8, combinational: checked on the lines whose x fits 8 bits.
 // The 8-bit vector set (every x, alpha and k) is exhaustive for u_mult8. On every line the tb
-// also checks the gating: the x input of each unused partial-product row of u_mult17 is zero.
+// also checks the gating (each unused partial-product row of u_mult17 is zero) and
+// qsa_pkg::naf_mult, the multiply qsa_pe calls, on the same x and kept digits.
 // Stops with $fatal at the first mismatch, naming x, alpha, k, expected and got.
 module qsa_qs_mult_tb;
 
@@ -29,6 +30,7 @@ module qsa_qs_mult_tb;
   logic signed [PWidth8-1:0]        p8;
   logic signed [PWidth17-1:0]       p17;
   logic signed [PWidth17-1:0]       p17_reg;
+  logic signed [PWidth17-1:0]       p17_fn;
   logic        [CountW-1:0]         cnt8;
   logic        [CountW-1:0]         cnt17;
   logic        [CountW-1:0]         cnt17_reg;
@@ -63,12 +65,17 @@ module qsa_qs_mult_tb;
     .pp_count_o(cnt17_reg)
   );
 
-  // Gating: a row not in use (row j holds digit positions 2j and 2j + 1) must see a
-  // constant-zero x.
-  localparam int Rows = (Digits + 1) / 2;
-  logic [Rows-1:0] row_still;
+  // Gating: a row not in use (row j holds digit positions 2j and 2j + 1) must stay zero, its
+  // x ANDed away (a row is zero only when its x input is).
+  localparam int Rows = qsa_pkg::NafMulRows;
+  logic [2*Digits-1:0] kept17;
+  logic [Digits:0]     used17;  // kept digit positions, padded to 2·Rows
+  logic [Rows-1:0]     row_en, row_still;
+  assign kept17 = u_mult17.u_rows.kept_i;
+  assign used17 = {1'b0, kept17[Digits-1:0] | kept17[2*Digits-1:Digits]};
   for (genvar j = 0; j < Rows; j++) begin : g_gate
-    assign row_still[j] = u_mult17.u_rows.row_en[j] || (u_mult17.u_rows.g_row[j].x_iso == '0);
+    assign row_en[j]    = used17[2*j] | used17[2*j+1];
+    assign row_still[j] = row_en[j] || (u_mult17.u_rows.rows[j] == '0);
   end
 
   string path;
@@ -142,6 +149,11 @@ module qsa_qs_mult_tb;
       // Combinational instances.
       got = int'(p17);
       check("XWidth=17", got, int'(cnt17));
+      // qsa_pkg::naf_mult, the multiply qsa_pe calls, on the same kept digits.
+      // (Through a variable: Icarus 11 casts a function's result as unsigned.)
+      p17_fn = qsa_pkg::naf_mult(x17, qsa_pkg::naf_alpha_topk(alpha, k));
+      got    = int'(p17_fn);
+      check("qsa_pkg::naf_mult", got, int'(cnt17));
       if (x >= -128 && x <= 127) begin
         got = int'(p8);
         check("XWidth=8", got, int'(cnt8));
@@ -149,7 +161,7 @@ module qsa_qs_mult_tb;
       end
       if (!(&row_still)) begin
         $fatal(1, "FAIL qsa_qs_mult_tb: x=%0d alpha=%0d k=%0d: unused row input toggles (row_en=%b still=%b)",
-               x, a, kk, u_mult17.u_rows.row_en, row_still);
+               x, a, kk, row_en, row_still);
       end
 
       // Registered instance: still the previous result, then this one after the edge.
