@@ -329,53 +329,16 @@ module qsa_compute #(
     logic signed [15:0]       iyk;
     logic                     found, take;
 
-    // pass 1: geometry
+    // Defaults: also the result in a cycle without go (nothing taken, the walk stays). The
+    // passes run only with go, so a simulator skips them in every other cycle; their results
+    // are used only then (ab_raddr_o goes with ab_re_o).
     k_n = '0; k_dst = '0; k_qa = '0; k_qb = '0; k_st = '0; k_ex = '0; k_vld = '0;
-    k_alo = '0; k_ahi = '0;
-    // The weights left before segment k: cur_left less the kernel-row bytes of segments
-    // 0 .. k-1 (segment 0 holds sc - off of them, every later one sc), floored at 0. In closed
-    // form, so every segment's length comes from one subtraction, not a chain through the
-    // segments before it: n_k = lft_k - lft_(k+1), and the window byte is dst + cur_left - lft_k.
-    k_lft = '0;
-    k_lft[0 +: LenWidth] = cur_left;
-    for (int k = 1; k <= Segs; k++) begin
-      rows = RowsW'(16'(sc_q - off_q)) + scm_q[(k-1)*RowsW +: RowsW];
-      k_lft[k*LenWidth +: LenWidth] = (RowsW'(cur_left) > rows)
-                                      ? LenWidth'(RowsW'(cur_left) - rows) : '0;
-    end
-    rowb      = rowb_pos + 32'(r_q) * $signed(cfg_row_bytes_i);
-    iyk       = iy_pos + 16'(r_q);
+    k_alo = '0; k_ahi = '0; k_lft = '0;
+    lft = '0; dst = '0; n = '0; rows = '0; st = '0; st_end = '0;
+    rowb = '0; q0 = '0; q1 = '0; qa = '0; qb = '0; iyk = '0;
     found     = 1'b0;
+    take      = 1'b0;
     line_byte = '0;
-    st_end    = '0;
-    for (int k = 0; k < Segs; k++) begin
-      st   = (k == 0) ? off_q : 16'd0;
-      lft  = k_lft[k*LenWidth +: LenWidth];
-      n    = lft - k_lft[(k+1)*LenWidth +: LenWidth];
-      dst  = cur_dst + (cur_left - lft);
-      q0   = colb_pos + 32'(st);
-      q1   = q0 + 32'(n);
-      qa   = (q0 < 0) ? 32'sd0 : q0;
-      qb   = (q1 > $signed(cfg_row_bytes_i)) ? $signed(cfg_row_bytes_i) : q1;
-      k_n[k*LenWidth +: LenWidth]   = n;
-      k_dst[k*LenWidth +: LenWidth] = dst;
-      k_qa[k*LenWidth +: LenWidth]  = LenWidth'(qa - q0);
-      k_qb[k*LenWidth +: LenWidth]  = LenWidth'(qb - q0);
-      k_st[k*16 +: 16]              = st;
-      k_ex[k]  = (lft != '0);
-      k_vld[k] = !cur_skip && (lft != '0) && (iyk >= 0) && (iyk < $signed(16'(cfg_in_h_i)))
-                 && (qa < qb);
-      k_alo[k*32 +: 32] = rowb + qa;
-      k_ahi[k*32 +: 32] = rowb + qb;
-      if (k_vld[k] && !found) begin
-        found     = 1'b1;
-        line_byte = $signed({k_alo[k*32+3 +: 29], 3'b000});
-      end
-      rowb = rowb + $signed(cfg_row_bytes_i);
-      iyk  = iyk + 16'sd1;
-    end
-
-    // pass 2: take
     sg_rd     = '0;
     sg_plo    = '0;
     sg_phi    = '0;
@@ -385,27 +348,70 @@ module qsa_compute #(
     walk_off  = off_q;
     walk_left = cur_left;
     walk_dst  = cur_dst;
-    take      = go && !is_null;
-    for (int k = 0; k < Segs; k++) begin
-      n    = k_n[k*LenWidth +: LenWidth];
-      dst  = k_dst[k*LenWidth +: LenWidth];
-      st   = k_st[k*16 +: 16];
-      take = take && k_ex[k]
-             && (!k_vld[k] || (($signed(k_ahi[k*32 +: 32]) <= line_byte + LineBytes)
-                               && ($signed(k_ahi[k*32 +: 32]) <= avail_bytes)));
-      if (take) begin
-        st_end    = st + 16'(n);
-        sg_rd[k]  = k_vld[k];
-        sg_plo[k*LenWidth +: LenWidth] = dst + k_qa[k*LenWidth +: LenWidth];
-        sg_phi[k*LenWidth +: LenWidth] = dst + k_qb[k*LenWidth +: LenWidth];
-        sg_sh[k*ShWidth +: ShWidth] =
-            ShWidth'($signed(k_alo[k*32 +: 32]) - line_byte
-                     - 32'(sg_plo[k*LenWidth +: LenWidth]) + 32'(MaxVec));
-        walk_r    = (st_end == sc_q) ? r_q + 4'(k + 1) : r_q + 4'(k);
-        walk_off  = (st_end == sc_q) ? 16'd0 : st_end;
-        walk_left = k_lft[(k+1)*LenWidth +: LenWidth];
-        walk_dst  = dst + n;
-        if (walk_left == '0) vdone = 1'b1;
+    if (go) begin
+      // pass 1: geometry
+      // The weights left before segment k: cur_left less the kernel-row bytes of segments
+      // 0 .. k-1 (segment 0 holds sc - off of them, every later one sc), floored at 0. In closed
+      // form, so every segment's length comes from one subtraction, not a chain through the
+      // segments before it: n_k = lft_k - lft_(k+1), and the window byte is dst + cur_left - lft_k.
+      k_lft[0 +: LenWidth] = cur_left;
+      for (int k = 1; k <= Segs; k++) begin
+        rows = RowsW'(16'(sc_q - off_q)) + scm_q[(k-1)*RowsW +: RowsW];
+        k_lft[k*LenWidth +: LenWidth] = (RowsW'(cur_left) > rows)
+                                        ? LenWidth'(RowsW'(cur_left) - rows) : '0;
+      end
+      rowb      = rowb_pos + 32'(r_q) * $signed(cfg_row_bytes_i);
+      iyk       = iy_pos + 16'(r_q);
+      for (int k = 0; k < Segs; k++) begin
+        st   = (k == 0) ? off_q : 16'd0;
+        lft  = k_lft[k*LenWidth +: LenWidth];
+        n    = lft - k_lft[(k+1)*LenWidth +: LenWidth];
+        dst  = cur_dst + (cur_left - lft);
+        q0   = colb_pos + 32'(st);
+        q1   = q0 + 32'(n);
+        qa   = (q0 < 0) ? 32'sd0 : q0;
+        qb   = (q1 > $signed(cfg_row_bytes_i)) ? $signed(cfg_row_bytes_i) : q1;
+        k_n[k*LenWidth +: LenWidth]   = n;
+        k_dst[k*LenWidth +: LenWidth] = dst;
+        k_qa[k*LenWidth +: LenWidth]  = LenWidth'(qa - q0);
+        k_qb[k*LenWidth +: LenWidth]  = LenWidth'(qb - q0);
+        k_st[k*16 +: 16]              = st;
+        k_ex[k]  = (lft != '0);
+        k_vld[k] = !cur_skip && (lft != '0) && (iyk >= 0) && (iyk < $signed(16'(cfg_in_h_i)))
+                   && (qa < qb);
+        k_alo[k*32 +: 32] = rowb + qa;
+        k_ahi[k*32 +: 32] = rowb + qb;
+        if (k_vld[k] && !found) begin
+          found     = 1'b1;
+          line_byte = $signed({k_alo[k*32+3 +: 29], 3'b000});
+        end
+        rowb = rowb + $signed(cfg_row_bytes_i);
+        iyk  = iyk + 16'sd1;
+      end
+
+      // pass 2: take
+      take = !is_null;
+      for (int k = 0; k < Segs; k++) begin
+        n    = k_n[k*LenWidth +: LenWidth];
+        dst  = k_dst[k*LenWidth +: LenWidth];
+        st   = k_st[k*16 +: 16];
+        take = take && k_ex[k]
+               && (!k_vld[k] || (($signed(k_ahi[k*32 +: 32]) <= line_byte + LineBytes)
+                                 && ($signed(k_ahi[k*32 +: 32]) <= avail_bytes)));
+        if (take) begin
+          st_end    = st + 16'(n);
+          sg_rd[k]  = k_vld[k];
+          sg_plo[k*LenWidth +: LenWidth] = dst + k_qa[k*LenWidth +: LenWidth];
+          sg_phi[k*LenWidth +: LenWidth] = dst + k_qb[k*LenWidth +: LenWidth];
+          sg_sh[k*ShWidth +: ShWidth] =
+              ShWidth'($signed(k_alo[k*32 +: 32]) - line_byte
+                       - 32'(sg_plo[k*LenWidth +: LenWidth]) + 32'(MaxVec));
+          walk_r    = (st_end == sc_q) ? r_q + 4'(k + 1) : r_q + 4'(k);
+          walk_off  = (st_end == sc_q) ? 16'd0 : st_end;
+          walk_left = k_lft[(k+1)*LenWidth +: LenWidth];
+          walk_dst  = dst + n;
+          if (walk_left == '0) vdone = 1'b1;
+        end
       end
     end
   end
