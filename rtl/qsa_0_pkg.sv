@@ -76,39 +76,31 @@ package qsa_pkg;
   // bits3 = 1: 3-bit code 000..110 -> 0, +1, +2, +4, -1, -2, -4; 111 reserved.
   // bits3 = 0: 2-bit code (low two bits) 00..10 -> 0, +1, -1; 11 reserved.
   // A reserved code returns reserved = 1 and zero = 1, so it never acts as a value.
+  // The result is looked up in a table of the 8 code values (a constant shifted by the code:
+  // the same gates as a case, and one shift instead of a branch per bit in a simulator that
+  // evaluates it for every lane in every cycle). Entry c at [DecWidth*c +: DecWidth] is
+  // {reserved, zero, neg, shift}.
+  localparam logic [8*DecWidth-1:0] DecTable3 = {
+    5'b11_0_00,  // 111 reserved
+    5'b00_1_10,  // 110 -4
+    5'b00_1_01,  // 101 -2
+    5'b00_1_00,  // 100 -1
+    5'b00_0_10,  // 011 +4
+    5'b00_0_01,  // 010 +2
+    5'b00_0_00,  // 001 +1
+    5'b01_0_00   // 000  0
+  };
+  localparam logic [8*DecWidth-1:0] DecTable2 = {  // the low two bits only: entries repeat
+    5'b11_0_00, 5'b00_1_00, 5'b00_0_00, 5'b01_0_00,  // 111 110 101 100
+    5'b11_0_00,  // x11 reserved
+    5'b00_1_00,  // x10 -1
+    5'b00_0_00,  // x01 +1
+    5'b01_0_00   // x00  0
+  };
   function automatic logic [DecWidth-1:0] decode_code(input logic [CodeWidth-1:0] code,
                                                       input logic                 bits3);
-    logic                  reserved;
-    logic                  zero;
-    logic                  neg;
-    logic [ShiftWidth-1:0] shift;
-    reserved = 1'b0;
-    zero     = 1'b0;
-    neg      = 1'b0;
-    shift    = 2'd0;
-    if (bits3) begin
-      case (code)
-        3'b000:  zero = 1'b1;
-        3'b001:  shift = 2'd0;
-        3'b010:  shift = 2'd1;
-        3'b011:  shift = 2'd2;
-        3'b100:  neg = 1'b1;
-        3'b101:  begin neg = 1'b1; shift = 2'd1; end
-        3'b110:  begin neg = 1'b1; shift = 2'd2; end
-        default: begin reserved = 1'b1; zero = 1'b1; end  // 3'b111
-      endcase
-    end else begin
-      // A cast, not code[1:0]: Icarus 11 puts a constant select of an argument into the
-      // sensitivity of every always_comb calling the function, one variable shared by all
-      // callers, so those blocks wake each other.
-      case (2'(code))
-        2'b00:   zero = 1'b1;
-        2'b01:   shift = 2'd0;
-        2'b10:   neg = 1'b1;
-        default: begin reserved = 1'b1; zero = 1'b1; end  // 2'b11
-      endcase
-    end
-    decode_code = {reserved, zero, neg, shift};
+    // A cast of a shift, not a select (Icarus 11: see the header).
+    decode_code = DecWidth'((bits3 ? DecTable3 : DecTable2) >> (DecWidth * 32'(code)));
   endfunction
 
   // DecodeCode(code, bits) exactly: β as an integer, DECODE_RESERVED for a reserved code.
