@@ -67,26 +67,33 @@ def tb_cycles(out):
     sys.exit("sim_speed: the testbench printed no cycle count:\n" + out)
 
 
-def instructions_per_cycle(speed, model, work):
-    """Instructions executed per simulated clock cycle inside Accel::Run (harness, driver and
-    model), counted by valgrind's callgrind over one whole run: unlike a rate in cycles per
-    second it does not depend on the machine or its load, so speed work can be compared across
-    runs. None (and a note on stderr) when valgrind is missing."""
+def per_cycle_counts(speed, model, work):
+    """Instructions executed and branches mispredicted per simulated clock cycle inside
+    Accel::Run (harness, driver and model), counted by valgrind's callgrind with its branch
+    simulation over one whole run: unlike a rate in cycles per second they do not depend on the
+    machine or its load, so speed work can be compared across runs. A mispredicted branch costs
+    the host some 15-20 cycles, so both matter (a case on random weight codes cost more in
+    mispredictions than in instructions). {} (and a note on stderr) when valgrind is missing."""
     out = os.path.join(work, "callgrind.out")
     try:
-        p = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+        p = subprocess.run(["valgrind", "--tool=callgrind", "--branch-sim=yes",
+                            f"--callgrind-out-file={out}",
                             "--toggle-collect=qsa::sim::Accel::Run*", speed, model,
                             "--min-time", "0"], cwd=ROOT, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
     except OSError:
         sys.stderr.write("sim_speed: valgrind is missing (scripts/setup.sh installs it): no "
                          "instruction count\n")
-        return None
-    m = re.search(r"Collected : (\d+)", p.stderr)
+        return {}
+    # "Collected : Ir Bc Bcm Bi Bim": instructions, conditional branches and their
+    # mispredictions, indirect branches and theirs.
+    m = re.search(r"Collected : (\d+) (\d+) (\d+) (\d+) (\d+)", p.stderr)
     if p.returncode != 0 or m is None:
         sys.exit("sim_speed: the callgrind run failed:\n" + p.stderr[-2000:])
-    one = json.loads(p.stdout)
-    return round(int(m.group(1)) / one["clock_cycles_per_run"])
+    ir, _, bcm, _, bim = (int(g) for g in m.groups())
+    cycles = json.loads(p.stdout)["clock_cycles_per_run"]
+    return {"instructions_per_cycle": round(ir / cycles),
+            "mispredicts_per_cycle": round((bcm + bim) / cycles, 1)}
 
 
 def icarus_version():
@@ -131,7 +138,7 @@ def main():
     if not vl["output_matches"]:
         sys.exit("sim_speed: the Verilated model's output differs from the reference model")
     if not a.smoke:
-        vl["instructions_per_cycle"] = instructions_per_cycle(speed, model, work)
+        vl.update(per_cycle_counts(speed, model, work))
     with open(os.path.join(work, "test.json")) as f:
         test = json.load(f)
     described = (f"{os.path.relpath(model, ROOT)} on MNIST test image 0, "
