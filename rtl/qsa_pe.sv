@@ -118,7 +118,7 @@ module qsa_pe #(
   localparam int RowBits = MaxVec * CodeW;
   localparam int AlphaB = qsa_pkg::AlphaBits;
   localparam int KeptW = 2 * qsa_pkg::NafDigits;            // {neg, pos} kept digit masks
-  localparam int SWidth = 17;                              // |S_v| <= 64·4·128 (spec §4)
+  localparam int SWidth = qsa_pkg::NafMulXWidth;           // 17: |S_v| <= 64·4·128 (spec §4)
   localparam int PWidth = qsa_pkg::NafMulPWidth;           // qsa_pkg::naf_mult product width
   localparam int AccW = qsa_pkg::AccWidth;
 
@@ -436,8 +436,7 @@ module qsa_pe #(
   assign mul_now = s2_valid_q ? s2_mul_q : 2'b00;
 
   // The partial products of this cycle's multiplies (the events), counted from the kept digit
-  // masks in a multiply cycle only: the multipliers' own counts would be evaluated by a
-  // simulator in every cycle.
+  // masks in a multiply cycle only, so a simulator does not count them in every cycle.
   logic [PpWidth-1:0] pp_events;
   always_comb begin : p_pp_events
     logic [qsa_pkg::PpCountWidth-1:0] c0, c1;
