@@ -183,13 +183,15 @@ package qsa_pkg;
                                                              input logic [KWidth-1:0]       k);
     logic [NafMaxDigits-1:0]  keep;
     logic [NafCountWidth-1:0] above;  // nonzero digits above the current position
+    logic                     take;   // a nonzero digit at the current position
     keep  = '0;
     above = '0;
+    // No branch on nz[i]: a simulator runs this once per vector on α's random digits, and a
+    // branch per digit would be one the host mispredicts (docs/architecture.md, RTL rules).
     for (int i = NafMaxDigits - 1; i >= 0; i--) begin
-      if (nz[i]) begin
-        keep[i] = (k == 3'd0) || (above < NafCountWidth'(k));
-        above   = above + 4'd1;
-      end
+      take  = 1'(nz >> i);
+      keep  = keep | (NafMaxDigits'(take && ((k == 3'd0) || (above < NafCountWidth'(k)))) << i);
+      above = above + NafCountWidth'(take);
     end
     naf_topk_keep = keep;
   endfunction
