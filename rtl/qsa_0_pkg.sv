@@ -234,8 +234,12 @@ package qsa_pkg;
                                                             input logic [KWidth-1:0]    k);
     logic [NafMaxDigits-NafDigits-1:0] unused_neg_high, unused_pos_high;  // always 0 for an α
     logic [NafDigits-1:0]              neg, pos;
-    // A concatenation, not selects (Icarus 11: see the header).
-    {unused_neg_high, neg, unused_pos_high, pos} = naf_topk(naf_digits(NafMaxWidth'(alpha)), k);
+    logic [NafMasksWidth-1:0]          masks;
+    // A concatenation, not selects (Icarus 11: see the header); the call goes to a variable
+    // first, as Verilator evaluates a function once per field of a concatenation it is
+    // assigned to.
+    masks = naf_topk(naf_digits(NafMaxWidth'(alpha)), k);
+    {unused_neg_high, neg, unused_pos_high, pos} = masks;
     naf_alpha_topk = {neg, pos};
   endfunction
 

@@ -159,20 +159,26 @@ module qsa_zero_skip #(
   always_comb begin : p_pick
     logic [MaxVec-1:0]         m;     // the mask not yet taken by lanes 0..l-1
     logic [MaxVec-1:0]         low;   // its lowest set bit
+    logic [IdxWidth-1:0]       li;    // lane l's index
     logic [Lanes*IdxWidth-1:0] ix;
     logic [Lanes-1:0]          en;
     m    = mask_q;
     low  = '0;
+    li   = '0;
     ix   = '0;
     en   = '0;
+    // Bits are ORed into words by shifts, not written one by one: Verilator turns a variable
+    // bit write into a read-modify-write through a temporary in the model object.
     if (mask_q != '0) begin
       for (int l = 0; l < Lanes; l++) begin
-        low   = m & (~m + MaxVec'(1));
-        en[l] = |m;
-        m     = m & (m - MaxVec'(1));
+        low = m & (~m + MaxVec'(1));
+        en  = en | (Lanes'(|m) << l);
+        m   = m & (m - MaxVec'(1));
+        li  = '0;
         for (int b = 0; b < IdxWidth; b++) begin
-          ix[l*IdxWidth + b] = |(low & idx_pat[b*MaxVec +: MaxVec]);
+          li = li | (IdxWidth'(|(low & idx_pat[b*MaxVec +: MaxVec])) << b);
         end
+        ix = ix | ((Lanes*IdxWidth)'(li) << (l * IdxWidth));
       end
     end
     idx       = ix;
