@@ -224,8 +224,10 @@ def speed_section(cmd, log):
                    f"{vl['mispredicts_per_cycle']:,} mispredicted branches (valgrind's callgrind "
                    "with its branch simulation, inside `Accel::Run`: model, harness and driver; "
                    "independent of the machine's speed and load, unlike the rates above, so "
-                   "they are the figures to compare between versions: a mispredicted branch "
-                   "costs the host some 15-20 cycles). At the best run's rate this machine ran "
+                   "the instructions are the figure to compare between versions; the "
+                   "mispredictions come from callgrind's simple model of a branch predictor, "
+                   "a guide to the host's, where each costs some 15-20 cycles). At the best "
+                   "run's rate this machine ran "
                    f"{vl['instructions_per_cycle'] * vl['cycles_per_second'] / 1e9:.1f} billion "
                    "instructions per second.\n")
     ratio = r["verilator_over_icarus"]

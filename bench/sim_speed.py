@@ -73,7 +73,9 @@ def per_cycle_counts(speed, model, work):
     simulation over one whole run: unlike a rate in cycles per second they do not depend on the
     machine or its load, so speed work can be compared across runs. A mispredicted branch costs
     the host some 15-20 cycles, so both matter (a case on random weight codes cost more in
-    mispredictions than in instructions). {} (and a note on stderr) when valgrind is missing."""
+    mispredictions than in instructions); the mispredictions come from callgrind's simple model
+    of a branch predictor, a guide to the host's, and the measured rate decides. {} (and a note
+    on stderr) when valgrind is missing."""
     out = os.path.join(work, "callgrind.out")
     try:
         p = subprocess.run(["valgrind", "--tool=callgrind", "--branch-sim=yes",
